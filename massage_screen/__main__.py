@@ -1,0 +1,5 @@
+"""python -m massage_screen"""
+
+from massage_screen.cli import main
+
+main()
