@@ -55,7 +55,8 @@ RulesOption = Annotated[
         "--rules",
         envvar="MASSAGE_SCREEN_RULES",
         metavar="DIR",
-        help="Use the rule base in DIR (seeds/ beside it) instead of the bundled one.",
+        help="Use the rule base in DIR instead of the bundled one (quotes are checked "
+        "against seeds/ beside DIR, or the bundled seeds).",
     ),
 ]
 

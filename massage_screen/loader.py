@@ -70,11 +70,15 @@ def default_rules_dir() -> Path:
 def load_rule_base(rules_dir: Path | None = None, seeds_dir: Path | None = None) -> RuleBase:
     """Load and validate the rule base in `rules_dir` (default: the bundled one).
 
-    Quotes are looked up in `seeds_dir` (default: `seeds/` beside `rules_dir`).
+    Quotes are looked up in `seeds_dir` (default: `seeds/` beside `rules_dir`, or the
+    bundled seeds when there is none).
     Raises RuleBaseError listing every problem found.
     """
     rules_dir = rules_dir or default_rules_dir()
-    seeds_dir = seeds_dir or rules_dir.parent / "seeds"
+    if seeds_dir is None:
+        seeds_dir = rules_dir.parent / "seeds"
+        if not seeds_dir.is_dir():
+            seeds_dir = default_rules_dir().parent / "seeds"
     return _Loader(rules_dir, seeds_dir).load()
 
 
@@ -481,8 +485,13 @@ class _Loader:
         if rule_id is None:
             return None
         if rule_id in self.rule_ids:
-            self.problem(file, node, f"{what}: id already used in {self.rule_ids[rule_id]}",
-                         "duplicate-id", "id")
+            self.problem(
+                file,
+                node,
+                f"{what}: id already used in {self.rule_ids[rule_id]}",
+                "duplicate-id",
+                "id",
+            )
         self.rule_ids.setdefault(rule_id, file)
         if not ID_PATTERN.match(rule_id):
             self.problem(file, node, f"{what}: id must be kebab-case", "bad-id", "id")

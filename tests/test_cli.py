@@ -1,0 +1,170 @@
+"""The command line: exit codes, output formats, one-line errors on stderr, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from massage_screen.cli import app
+
+from .conftest import MINIMAL, ROOT
+
+runner = CliRunner()
+
+
+def run(*args: str, rules: Path | None = MINIMAL):  # type: ignore[no-untyped-def]
+    extra = ["--rules", str(rules)] if rules is not None else []
+    return runner.invoke(app, [*args, *extra])
+
+
+class TestExitCodes:
+    def test_all_allowed_is_0(self) -> None:
+        result = run("check", "-t", "classical", "-r", "lumbar", "-f", "json")
+        assert (result.exit_code, json.loads(result.stdout)["overall"]) == (0, "allowed")
+
+    def test_some_cautioned_is_10(self) -> None:
+        result = run("check", "-c", "pregnant", "-t", "classical", "-r", "neck", "-f", "json")
+        assert (result.exit_code, json.loads(result.stdout)["overall"]) == (10, "cautioned")
+
+    def test_some_excluded_is_20(self) -> None:
+        result = run("check", "-c", "high blood pressure", "-f", "json")
+        assert (result.exit_code, json.loads(result.stdout)["overall"]) == (20, "excluded")
+
+    @pytest.mark.parametrize("args, message", [
+        (["-c", "hypotensio"], 'unknown condition "hypotensio"; did you mean: '
+                               "arterial-hypotension, arterial-hypertension?"),
+        (["-t", "cuping"], 'unknown massage type "cuping"; did you mean: Vacuum (cupping) '
+                           "(vacuum)?"),
+        (["-r", "neckk"], 'unknown region "neckk"; did you mean: cervical?'),
+        (["--setting", "spa"], 'unknown setting "spa"; run `massage-screen list settings` to '
+                               "see them all"),
+        (["-c", "fever@neck"], 'condition "fever" is not local, so it cannot be limited to a '
+                               'region ("@neck"); give it without a site'),
+    ])
+    def test_bad_input_is_2_with_one_line_on_stderr(self, args: list[str], message: str) -> None:
+        result = run("check", *args)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == f"massage-screen: error: {message}\n"
+
+    def test_an_unknown_format_is_2(self) -> None:
+        result = run("check", "-f", "yaml")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+
+    def test_an_invalid_rule_base_is_3(self, rules_copy: Path) -> None:
+        path = rules_copy / "groups" / "all.yaml"
+        path.write_text(path.read_text().replace("kind: temporary", "kind: soon"))
+        result = run("check", "-c", "fever", rules=rules_copy)
+        assert result.exit_code == 3
+        assert result.stdout == ""
+        assert result.stderr.splitlines() == [
+            "massage-screen: error: the rule base is invalid (1 problem):",
+            'rules/groups/all.yaml:12:11: error: rule "fever-excludes": kind "soon" is not one of'
+            " absolute, relative, temporary, caution, indication, note [bad-kind]",
+        ]
+
+
+class TestOutput:
+    def test_json_is_the_default_when_not_a_terminal(self) -> None:
+        result = run("check", "-c", "fever")
+        assert json.loads(result.stdout)["schema"] == "massage-screen/screening/1"
+
+    def test_markdown(self) -> None:
+        result = run("check", "-c", "fever", "-f", "markdown")
+        assert result.stdout.startswith("# Massage screening\n")
+
+    def test_table(self) -> None:
+        result = run("check", "-c", "fever", "-f", "table")
+        assert "Overall: EXCLUDED" in result.stdout
+        assert "\x1b[" not in result.stdout
+
+    def test_output_file_is_written_whole(self, tmp_path: Path) -> None:
+        target = tmp_path / "report.md"
+        result = run("check", "-c", "fever", "-f", "markdown", "-o", str(target))
+        assert result.exit_code == 20
+        assert result.stdout == ""
+        assert target.read_text().startswith("# Massage screening")
+        assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+
+    def test_an_unwritable_output_is_4_and_leaves_nothing(self, tmp_path: Path) -> None:
+        result = run("check", "-o", str(tmp_path / "missing" / "r.json"))
+        assert result.exit_code == 4
+        assert result.stderr.startswith("massage-screen: error: cannot write ")
+
+
+class TestList:
+    def test_lists_regions_with_aliases(self) -> None:
+        result = run("list", "regions")
+        assert result.stdout == "cervical\tCervical\tneck\nlumbar\tLumbar\tlower back\n"
+
+    def test_marks_local_conditions(self) -> None:
+        assert "skin-wound\tSkin wound (local: may take @REGION)\twound, cut" in \
+            run("list", "conditions").stdout
+
+
+class TestValidate:
+    def test_a_sound_rule_base(self) -> None:
+        result = run("validate")
+        assert result.exit_code == 0
+        assert result.stdout.startswith("ok: 5 conditions, 2 massage types, 9 rules")
+
+    def test_a_failing_example_case_is_3(self, rules_copy: Path) -> None:
+        path = rules_copy / "groups" / "all.yaml"
+        path.write_text(path.read_text().replace("expect: {all: excluded}",
+                                                 "expect: {all: allowed}"))
+        result = run("validate", rules=rules_copy)
+        assert result.exit_code == 3
+        assert 'case "hypertension excludes everything": classical/cervical: expected allowed, ' \
+               "got excluded (hypertension-excludes) [case-failed]" in result.stderr
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        assert f"massage-screen {command.name}" in readme, command.name
+
+
+# --- the installed console script, as a real subprocess -----------------------------------
+
+
+def console_script() -> str:
+    found = shutil.which("massage-screen", path=str(Path(sys.executable).parent)) or \
+        shutil.which("massage-screen")
+    if found is None:
+        pytest.skip("the massage-screen console script is not installed")
+    return found
+
+
+def test_the_installed_script_screens_from_any_directory(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "MASSAGE_SCREEN_RULES"}
+    done = subprocess.run([console_script(), "check", "-c", "high blood pressure", "-t",
+                           "classical", "-r", "neck", "--format", "json"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 20
+    document = json.loads(done.stdout)
+    assert document["conditions"][0]["id"] == "arterial-hypertension"
+    assert document["results"][0]["verdict"] == "excluded"
+
+
+def test_the_installed_script_never_shows_a_traceback(tmp_path: Path) -> None:
+    done = subprocess.run([console_script(), "check", "-c", "no such thing"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1
+
+
+def test_python_dash_m_works(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "massage_screen", "--version"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.startswith("massage-screen ")
