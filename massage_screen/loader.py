@@ -474,7 +474,7 @@ class _Loader:
                 file, cite, f"{what}: quote not found in seeds/{source}", "bad-citation", "quote"
             )
             return None
-        return Citation(f"seeds/{source}", lines[0], " ".join(quote.split()))
+        return Citation(f"seeds/{source}", lines[0], " ".join(quote.split()), lines[1])
 
     def load_rule(self, file: str, node: Any, known: dict[str, set[str]]) -> Rule | None:
         required = {"id", "kind", "effect", "advice", "citations"}

@@ -78,6 +78,11 @@ class Citation:
     source: str  # "seeds/<file>"
     line: int
     quote: str
+    last_line: int = 0  # where the quote ends, when it spans lines
+
+    @property
+    def lines(self) -> range:
+        return range(self.line, max(self.line, self.last_line) + 1)
 
 
 @dataclass(frozen=True)

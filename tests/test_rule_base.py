@@ -1,0 +1,149 @@
+"""The bundled rule base is faithful to its seeds: every quote verbatim, every contraindication
+item cited or deliberately left out, every catalogue entry used and reachable, every example
+case holding."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from massage_screen.cases import check_case
+from massage_screen.loader import default_rules_dir, iter_citations, load_rule_base
+from massage_screen.model import Effect, Kind, RuleBase
+
+from .conftest import ROOT, SEEDS
+
+SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
+BULLET = re.compile(r"^\s*(•|\d+\.)\s")
+CONTRAINDICATION_CUE = re.compile(
+    r"contraindicat|not done|not performed|not permissible|cannot undergo|by permanent we mean",
+    re.IGNORECASE)
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_bundled_rule_base_loads(rule_base: RuleBase) -> None:
+    assert len(rule_base.conditions) > 50
+    assert len(rule_base.rules) > 50
+
+
+@pytest.mark.skipif(not SHARED_SEEDS.is_dir(), reason="../shared/seeds is not beside the repo")
+def test_seeds_are_byte_identical_copies_of_the_shared_articles() -> None:
+    shared = sorted(p.name for p in SHARED_SEEDS.glob("*.txt"))
+    assert sorted(p.name for p in SEEDS.glob("*.txt")) == shared
+    for name in shared:
+        assert (SEEDS / name).read_bytes() == (SHARED_SEEDS / name).read_bytes(), name
+
+
+class TestCitations:
+    def test_every_quote_is_verbatim_in_its_seed_at_the_computed_line(
+            self, rule_base: RuleBase) -> None:
+        for cited_by, citation in iter_citations(rule_base):
+            seed = (ROOT / citation.source).read_text(encoding="utf-8")
+            assert _squash(citation.quote) in _squash(seed), (cited_by, citation.quote)
+            first_word = citation.quote.split()[0]
+            assert first_word in seed.splitlines()[citation.line - 1], (cited_by, citation)
+
+    def test_every_rule_cites_something_and_says_what_to_do(self, rule_base: RuleBase) -> None:
+        for rule in rule_base.rules:
+            assert rule.citations and rule.advice.strip(), rule.id
+            if rule.kind is Kind.TEMPORARY:
+                assert rule.until, rule.id
+
+
+def contraindication_items() -> list[tuple[str, int, str]]:
+    """Every bullet item whose nearest preceding prose line speaks of contraindications."""
+    items = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        heading = ""
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            if BULLET.match(line):
+                if CONTRAINDICATION_CUE.search(heading):
+                    items.append((path.name, number, line.strip()))
+            else:
+                heading = line
+    return items
+
+
+def test_the_coverage_scan_finds_the_contraindication_lists() -> None:
+    found = contraindication_items()
+    assert len(found) >= 60
+    assert ("000_063ec8d0cbbd0d34.txt", 27, "• Patients with arterial hypertension.") in found
+    assert ("004_7702078080ac25a1.txt", 660, "• pregnancy.") in found
+
+
+@pytest.mark.parametrize("source, line, text", contraindication_items())
+def test_every_contraindication_item_is_cited_or_deliberately_left_out(
+        rule_base: RuleBase, source: str, line: int, text: str) -> None:
+    covering = [cited_by for cited_by, citation in iter_citations(rule_base)
+                if citation.source == f"seeds/{source}" and line in citation.lines]
+    assert covering, f"{source}:{line} {text!r} is neither cited nor in rules/left-out.yaml"
+
+
+class TestCatalogues:
+    def test_every_condition_is_used_by_a_rule(self, rule_base: RuleBase) -> None:
+        used = {c for rule in rule_base.rules for c in rule.conditions}
+        assert [c.id for c in rule_base.conditions if c.id not in used] == []
+
+    def test_every_type_region_and_setting_is_named_by_a_rule_or_a_case(
+            self, rule_base: RuleBase) -> None:
+        scoped = {x for r in rule_base.rules
+                  for x in (*r.scope.types, *r.scope.regions, *r.scope.settings)}
+        selected = {part for case in rule_base.cases for selector, _ in case.expect
+                    for part in selector.split("/")}
+        named = scoped | selected | {case.setting for case in rule_base.cases}
+        entries = (*rule_base.massage_types, *rule_base.regions, *rule_base.settings)
+        assert [e.id for e in entries if e.id not in named] == []
+
+    @pytest.mark.parametrize("catalogue, typed, expected", [
+        ("conditions", "high blood pressure", "arterial-hypertension"),
+        ("massage_types", "cupping", "vacuum"),
+        ("massage_types", "Swedish", "classical"),
+        ("regions", "neck", "cervical"),
+        ("regions", "lower back", "lumbar"),
+        ("settings", "home", "home"),
+    ])
+    def test_plain_words_resolve(self, names, catalogue: str, typed: str,  # type: ignore[no-untyped-def]
+                                 expected: str) -> None:
+        assert getattr(names, catalogue).resolve(typed) == expected
+
+
+class TestQuestionnaire:
+    def test_every_condition_is_reachable(self, rule_base: RuleBase) -> None:
+        reachable = {item.condition for gate in rule_base.gates for item in gate.items}
+        assert [c.id for c in rule_base.conditions if c.id not in reachable] == []
+
+    def test_there_are_at_most_six_gates(self, rule_base: RuleBase) -> None:
+        assert 1 <= len(rule_base.gates) <= 6
+
+
+class TestConflicts:
+    def test_the_known_disagreements_are_declared(self, rule_base: RuleBase) -> None:
+        declared = {c.condition for c in rule_base.conflicts}
+        assert {"pregnancy", "intervertebral-hernia"} <= declared
+
+    def test_each_conflict_pits_a_restriction_against_a_softer_rule(
+            self, rule_base: RuleBase) -> None:
+        for conflict in rule_base.conflicts:
+            effects = {rule_base.rule(r).effect for r in conflict.rules}
+            assert len(effects) > 1 and Effect.NOTE not in effects, conflict.id
+
+
+def _cases() -> list[pytest.param]:  # type: ignore[type-arg]
+    rule_base = load_rule_base(default_rules_dir())
+    return [
+        pytest.param(case, id=f"{Path(case.file).stem}: {case.name}",
+                     marks=[pytest.mark.xfail(reason=case.todo, strict=True)] if case.todo else [])
+        for case in rule_base.cases
+    ]
+
+
+@pytest.mark.parametrize("case", _cases())
+def test_example_case(rule_base: RuleBase, case) -> None:  # type: ignore[no-untyped-def]
+    assert check_case(rule_base, case) == []

@@ -1,0 +1,79 @@
+"""The installed console script in a real pseudo-terminal, answered as a person would."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import MINIMAL
+from .test_cli import console_script
+
+pexpect = pytest.importorskip("pexpect")
+
+
+def spawn(*args: str, cwd: Path):  # type: ignore[no-untyped-def]
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
+    env.pop("MASSAGE_SCREEN_RULES", None)
+    return pexpect.spawn(console_script(), ["questionnaire", *args], cwd=str(cwd), env=env,
+                         encoding="utf-8", timeout=30, dimensions=(40, 80))
+
+
+def test_a_screening_from_first_question_to_saved_report(tmp_path: Path) -> None:
+    child = spawn("--rules", str(MINIMAL), cwd=tmp_path)
+    child.expect(r"Regions \(numbers or names")
+    child.sendline("lower back")
+    child.expect("Massage types")
+    child.sendline("")
+    child.expect("Setting")
+    child.sendline("clinic")
+    child.expect(r"fever or feel acutely unwell right now\? \[yes/no\]")
+    child.sendline("perhaps")
+    child.expect("Please answer yes or no")
+    child.sendline("no")
+    child.expect(r"blood pressure\? \[yes/no\]")
+    child.sendline("no")
+    child.expect(r"broken skin, or are you pregnant\? \[yes/no\]")
+    child.sendline("yes")
+    child.expect("Numbers separated by commas")
+    child.sendline("1")
+    child.expect("Where is it")
+    child.sendline("lower back")
+    child.expect("Is this right")
+    child.sendline("yes")
+    child.expect("Overall: EXCLUDED")
+    child.expect("Not medical advice")
+    child.expect("Save\\?")
+    child.sendline("report.md")
+    child.expect("Saved report.md")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 20
+    report = (tmp_path / "report.md").read_text()
+    assert "| Classical (Swedish) | excluded |" in report
+    assert "Skin wound on the lumbar region" in report
+
+
+def test_ctrl_c_leaves_cleanly_with_130_and_no_file(tmp_path: Path) -> None:
+    child = spawn("--rules", str(MINIMAL), cwd=tmp_path)
+    child.expect("Regions")
+    child.sendline("")
+    child.expect("Massage types")
+    child.sendintr()
+    child.expect("screening cancelled; nothing was saved.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_end_of_input_leaves_cleanly(tmp_path: Path) -> None:
+    child = spawn("--rules", str(MINIMAL), cwd=tmp_path)
+    child.expect("Regions")
+    child.sendeof()
+    child.expect("screening cancelled")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
