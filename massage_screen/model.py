@@ -70,6 +70,11 @@ class Entry:
     aliases: tuple[str, ...] = ()
     local: bool = False
 
+    @property
+    def short_label(self) -> str:
+        """The label without its parenthesis: "Lower back (lumbar spine)" -> "Lower back"."""
+        return self.label.split(" (", 1)[0]
+
 
 @dataclass(frozen=True)
 class Citation:

@@ -25,7 +25,7 @@ class UnknownNameError(InputError):
         self.noun, self.name, self.suggestions = noun, name, suggestions
         message = f'unknown {noun} "{name}"'
         if suggestions:
-            message += "; did you mean: " + ", ".join(suggestions) + "?"
+            message += "; did you mean: " + "; ".join(suggestions) + "?"
         else:
             message += f"; run `massage-screen list {_LIST_NAME.get(noun, noun)}` to see them all"
         super().__init__(message)
@@ -65,7 +65,7 @@ class Catalogue:
         return found
 
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
-        """Close matches as "label (id)": names containing the input first, then similar ones."""
+        """Close matches as "id [label]": names containing the input first, then similar ones."""
         wanted = normalise(name)
         ids: list[str] = []
         if len(wanted) >= 3:
@@ -79,7 +79,7 @@ class Catalogue:
         labels = {e.id: e.label for e in self.entries}
         unique = list(dict.fromkeys(ids))[:limit]
         return tuple(
-            f"{labels[i]} ({i})" if normalise(labels[i]) != normalise(i) else i for i in unique
+            f"{i} [{labels[i]}]" if normalise(labels[i]) != normalise(i) else i for i in unique
         )
 
 

@@ -271,7 +271,7 @@ class Questionnaire:
 
     def ask_sites(self, text: str, condition_id: str) -> list[str]:
         regions = self.rule_base.regions
-        choices = ", ".join(f"{n}. {_describe(r)}" for n, r in enumerate(regions, 1))
+        choices = ", ".join(f"{n}. {r.short_label}" for n, r in enumerate(regions, 1))
         while True:
             answer = self.ask(
                 f'Where is it ("{text}")? {choices}; Enter if elsewhere on the back or not sure '
@@ -353,7 +353,9 @@ class Questionnaire:
         for given in reported:
             condition_id, _, site = given.partition("@")
             label = rule_base.condition(condition_id).label
-            parts.append(f"{label} ({rule_base.region(site).label.lower()})" if site else label)
+            parts.append(
+                f"{label} ({rule_base.region(site).short_label.lower()})" if site else label
+            )
         return "yes: " + "; ".join(parts)
 
 

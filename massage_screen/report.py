@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from massage_screen.model import CellResult, Citation, Reason, RuleBase, Screening
+from massage_screen.model import CellResult, Citation, Effect, Reason, RuleBase, Screening
 
 SCHEMA = "massage-screen/screening/1"
 
@@ -122,3 +122,13 @@ def describe_cells(
         )
         return f"{type_text} on {region_text}"
     return "; ".join(f"{type_label[t]} on {region_label[r]}" for t, r in cells)
+
+
+def note_heading(reason: Reason, rule_base: RuleBase) -> str:
+    """ "Note", or for a rule that waits on the setting what it would do there."""
+    if not reason.setting_dependent:
+        return "Note"
+    places = " or ".join(rule_base.setting(s).label.lower() for s in reason.settings)
+    if reason.effect is Effect.NOTE:
+        return f"Note (applies {places})"
+    return f"Note ({reason.effect.value} if the setting is {places})"

@@ -37,17 +37,30 @@ class TestExitCodes:
         result = run("check", "-c", "high blood pressure", "-f", "json")
         assert (result.exit_code, json.loads(result.stdout)["overall"]) == (20, "excluded")
 
-    @pytest.mark.parametrize("args, message", [
-        (["-c", "hypotensio"], 'unknown condition "hypotensio"; did you mean: '
-                               "arterial-hypotension, arterial-hypertension?"),
-        (["-t", "cuping"], 'unknown massage type "cuping"; did you mean: Vacuum (cupping) '
-                           "(vacuum)?"),
-        (["-r", "neckk"], 'unknown region "neckk"; did you mean: cervical?'),
-        (["--setting", "spa"], 'unknown setting "spa"; run `massage-screen list settings` to '
-                               "see them all"),
-        (["-c", "fever@neck"], 'condition "fever" is not local, so it cannot be limited to a '
-                               'region ("@neck"); give it without a site'),
-    ])
+    @pytest.mark.parametrize(
+        "args, message",
+        [
+            (
+                ["-c", "hypotensio"],
+                'unknown condition "hypotensio"; did you mean: '
+                "arterial-hypotension; arterial-hypertension?",
+            ),
+            (
+                ["-t", "cuping"],
+                'unknown massage type "cuping"; did you mean: vacuum [Vacuum (cupping)]?',
+            ),
+            (["-r", "neckk"], 'unknown region "neckk"; did you mean: cervical?'),
+            (
+                ["--setting", "spa"],
+                'unknown setting "spa"; run `massage-screen list settings` to see them all',
+            ),
+            (
+                ["-c", "fever@neck"],
+                'condition "fever" is not local, so it cannot be limited to a '
+                'region ("@neck"); give it without a site',
+            ),
+        ],
+    )
     def test_bad_input_is_2_with_one_line_on_stderr(self, args: list[str], message: str) -> None:
         result = run("check", *args)
         assert result.exit_code == 2
@@ -106,8 +119,10 @@ class TestList:
         assert result.stdout == "cervical\tCervical\tneck\nlumbar\tLumbar\tlower back\n"
 
     def test_marks_local_conditions(self) -> None:
-        assert "skin-wound\tSkin wound (local: may take @REGION)\twound, cut" in \
-            run("list", "conditions").stdout
+        assert (
+            "skin-wound\tSkin wound (local: may take @REGION)\twound, cut"
+            in run("list", "conditions").stdout
+        )
 
 
 class TestValidate:
@@ -118,12 +133,15 @@ class TestValidate:
 
     def test_a_failing_example_case_is_3(self, rules_copy: Path) -> None:
         path = rules_copy / "groups" / "all.yaml"
-        path.write_text(path.read_text().replace("expect: {all: excluded}",
-                                                 "expect: {all: allowed}"))
+        path.write_text(
+            path.read_text().replace("expect: {all: excluded}", "expect: {all: allowed}")
+        )
         result = run("validate", rules=rules_copy)
         assert result.exit_code == 3
-        assert 'case "hypertension excludes everything": classical/cervical: expected allowed, ' \
-               "got excluded (hypertension-excludes) [case-failed]" in result.stderr
+        assert (
+            'case "hypertension excludes everything": classical/cervical: expected allowed, '
+            "got excluded (hypertension-excludes) [case-failed]" in result.stderr
+        )
 
 
 def test_every_command_is_documented_in_the_readme() -> None:
@@ -136,8 +154,9 @@ def test_every_command_is_documented_in_the_readme() -> None:
 
 
 def console_script() -> str:
-    found = shutil.which("massage-screen", path=str(Path(sys.executable).parent)) or \
-        shutil.which("massage-screen")
+    found = shutil.which("massage-screen", path=str(Path(sys.executable).parent)) or shutil.which(
+        "massage-screen"
+    )
     if found is None:
         pytest.skip("the massage-screen console script is not installed")
     return found
@@ -145,9 +164,25 @@ def console_script() -> str:
 
 def test_the_installed_script_screens_from_any_directory(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "MASSAGE_SCREEN_RULES"}
-    done = subprocess.run([console_script(), "check", "-c", "high blood pressure", "-t",
-                           "classical", "-r", "neck", "--format", "json"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            console_script(),
+            "check",
+            "-c",
+            "high blood pressure",
+            "-t",
+            "classical",
+            "-r",
+            "neck",
+            "--format",
+            "json",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 20
     document = json.loads(done.stdout)
     assert document["conditions"][0]["id"] == "arterial-hypertension"
@@ -155,8 +190,13 @@ def test_the_installed_script_screens_from_any_directory(tmp_path: Path) -> None
 
 
 def test_the_installed_script_never_shows_a_traceback(tmp_path: Path) -> None:
-    done = subprocess.run([console_script(), "check", "-c", "no such thing"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [console_script(), "check", "-c", "no such thing"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
@@ -164,7 +204,12 @@ def test_the_installed_script_never_shows_a_traceback(tmp_path: Path) -> None:
 
 
 def test_python_dash_m_works(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "massage_screen", "--version"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "massage_screen", "--version"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0
     assert done.stdout.startswith("massage-screen ")

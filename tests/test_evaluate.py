@@ -24,8 +24,10 @@ def _given(text: str) -> GivenCondition:
 class TestVerdicts:
     def test_no_conditions_leaves_only_type_and_region_restrictions(self, minimal) -> None:  # type: ignore[no-untyped-def]
         assert verdicts(minimal) == {
-            "classical/cervical": "allowed", "classical/lumbar": "allowed",
-            "vacuum/cervical": "excluded", "vacuum/lumbar": "allowed",
+            "classical/cervical": "allowed",
+            "classical/lumbar": "allowed",
+            "vacuum/cervical": "excluded",
+            "vacuum/lumbar": "allowed",
         }
 
     def test_the_most_restrictive_rule_wins(self, minimal) -> None:  # type: ignore[no-untyped-def]
@@ -82,17 +84,22 @@ class TestReasons:
     def test_temporary_exclusions_say_what_must_pass(self, minimal) -> None:  # type: ignore[no-untyped-def]
         cell = screen(minimal, Patient((_given("fever"),), ("classical",), ("lumbar",))).results[0]
         assert [(r.rule, r.kind.value, r.until) for r in cell.reasons] == [
-            ("fever-excludes", "temporary", "the fever has passed")]
+            ("fever-excludes", "temporary", "the fever has passed")
+        ]
 
     def test_reasons_are_most_restrictive_first(self, minimal) -> None:  # type: ignore[no-untyped-def]
         patient = Patient((_given("pregnancy"), _given("fever")), ("classical",), ("lumbar",))
         cell = screen(minimal, patient).results[0]
         assert [r.rule for r in cell.reasons] == [
-            "fever-excludes", "pregnancy-excludes-lumbar", "pregnancy-with-permission"]
+            "fever-excludes",
+            "pregnancy-excludes-lumbar",
+            "pregnancy-with-permission",
+        ]
 
     def test_a_condition_given_twice_gives_one_reason(self, minimal) -> None:  # type: ignore[no-untyped-def]
-        patient = Patient((_given("skin-wound"), _given("skin-wound@lumbar")), ("classical",),
-                          ("lumbar",))
+        patient = Patient(
+            (_given("skin-wound"), _given("skin-wound@lumbar")), ("classical",), ("lumbar",)
+        )
         assert [r.rule for r in screen(minimal, patient).results[0].reasons] == ["wound-excludes"]
 
 
@@ -100,7 +107,8 @@ class TestConflicts:
     def test_reported_when_all_its_rules_fire(self, minimal) -> None:  # type: ignore[no-untyped-def]
         conflicts = screen(minimal, Patient((_given("pregnancy"),))).conflicts
         assert [(c.id, c.rules) for c in conflicts] == [
-            ("pregnancy", ("pregnancy-excludes-lumbar", "pregnancy-with-permission"))]
+            ("pregnancy", ("pregnancy-excludes-lumbar", "pregnancy-with-permission"))
+        ]
 
     def test_not_reported_when_one_rule_is_out_of_scope(self, minimal) -> None:  # type: ignore[no-untyped-def]
         patient = Patient((_given("pregnancy"),), regions=("cervical",))
@@ -114,13 +122,18 @@ def _patients(rule_base: RuleBase) -> st.SearchStrategy[Patient]:
     condition_ids = [c.id for c in rule_base.conditions]
     region_ids = [r.id for r in rule_base.regions]
     given_condition = st.builds(
-        lambda cid, site: GivenCondition(cid, cid, site if rule_base.condition(cid).local else None),
-        st.sampled_from(condition_ids), st.none() | st.sampled_from(region_ids))
+        lambda cid, site: GivenCondition(
+            cid, cid, site if rule_base.condition(cid).local else None
+        ),
+        st.sampled_from(condition_ids),
+        st.none() | st.sampled_from(region_ids),
+    )
     return st.builds(
         Patient,
         st.lists(given_condition, max_size=4).map(tuple),
-        st.lists(st.sampled_from([t.id for t in rule_base.massage_types]), max_size=3,
-                 unique=True).map(tuple),
+        st.lists(
+            st.sampled_from([t.id for t in rule_base.massage_types]), max_size=3, unique=True
+        ).map(tuple),
         st.lists(st.sampled_from(region_ids), max_size=2, unique=True).map(tuple),
         st.none() | st.sampled_from([s.id for s in rule_base.settings]),
     )
@@ -128,12 +141,19 @@ def _patients(rule_base: RuleBase) -> st.SearchStrategy[Patient]:
 
 def test_adding_a_condition_never_makes_a_verdict_less_strict(rule_base: RuleBase) -> None:
     @settings(max_examples=300, deadline=None)
-    @given(_patients(rule_base), st.sampled_from([c.id for c in rule_base.conditions]),
-           st.none() | st.sampled_from([r.id for r in rule_base.regions]))
+    @given(
+        _patients(rule_base),
+        st.sampled_from([c.id for c in rule_base.conditions]),
+        st.none() | st.sampled_from([r.id for r in rule_base.regions]),
+    )
     def check(patient: Patient, extra: str, site: str | None) -> None:
         site = site if rule_base.condition(extra).local else None
-        more = Patient((*patient.conditions, GivenCondition(extra, extra, site)), patient.types,
-                       patient.regions, patient.setting)
+        more = Patient(
+            (*patient.conditions, GivenCondition(extra, extra, site)),
+            patient.types,
+            patient.regions,
+            patient.setting,
+        )
         before = screen(rule_base, patient)
         after = screen(rule_base, more)
         for old, new in zip(before.results, after.results, strict=True):

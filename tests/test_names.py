@@ -14,8 +14,16 @@ def test_normalise_ignores_case_spaces_hyphens_and_underscores() -> None:
 
 
 class TestResolution:
-    @pytest.mark.parametrize("typed", ["arterial-hypertension", "Arterial hypertension",
-                                       "HIGH BLOOD PRESSURE", "high-blood_pressure", "hypertension"])
+    @pytest.mark.parametrize(
+        "typed",
+        [
+            "arterial-hypertension",
+            "Arterial hypertension",
+            "HIGH BLOOD PRESSURE",
+            "high-blood_pressure",
+            "hypertension",
+        ],
+    )
     def test_id_label_and_aliases_resolve(self, minimal: RuleBase, typed: str) -> None:
         assert Names.of(minimal).conditions.resolve(typed) == "arterial-hypertension"
 
@@ -23,7 +31,8 @@ class TestResolution:
         with pytest.raises(UnknownNameError) as raised:
             Names.of(minimal).conditions.resolve("hypertensoin")
         assert str(raised.value) == (
-            'unknown condition "hypertensoin"; did you mean: arterial-hypertension?')
+            'unknown condition "hypertensoin"; did you mean: arterial-hypertension?'
+        )
 
     def test_hypotension_is_never_taken_for_hypertension(self, minimal: RuleBase) -> None:
         assert Names.of(minimal).conditions.resolve("low blood pressure") == "arterial-hypotension"
@@ -33,8 +42,9 @@ class TestResolution:
     def test_a_name_with_nothing_close_points_to_the_list(self, minimal: RuleBase) -> None:
         with pytest.raises(UnknownNameError) as raised:
             Names.of(minimal).massage_types.resolve("zzz")
-        assert str(raised.value) == ('unknown massage type "zzz"; run `massage-screen list types`'
-                                     " to see them all")
+        assert str(raised.value) == (
+            'unknown massage type "zzz"; run `massage-screen list types` to see them all'
+        )
 
 
 class TestSites:

@@ -57,7 +57,8 @@ class TestAHealthyPerson:
     def test_gets_the_same_result_as_check_without_conditions(self, rule_base: RuleBase) -> None:
         answers, _ = walk(rule_base, healthy(rule_base))
         assert screen(rule_base, answers.patient()) == screen(
-            rule_base, Names.of(rule_base).patient(rule_base, [], [], [], None))
+            rule_base, Names.of(rule_base).patient(rule_base, [], [], [], None)
+        )
 
 
 class TestGates:
@@ -81,24 +82,34 @@ class TestGates:
 
     @pytest.mark.parametrize("bad", ["", "maybe", "nope", "1"])
     def test_an_invalid_answer_is_asked_again_never_taken_as_no(
-            self, minimal: RuleBase, bad: str) -> None:
+        self, minimal: RuleBase, bad: str
+    ) -> None:
         answers, script = walk(minimal, ["", "", "", bad, "yes", "1", "no", "no", "yes"])
         assert answers.gates["acute"] == ("fever",)
-        assert "  Please answer yes or no (or type back to return to the previous question)." \
+        assert (
+            "  Please answer yes or no (or type back to return to the previous question)."
             in script.said
+        )
 
     def test_an_invalid_checklist_answer_is_asked_again(self, minimal: RuleBase) -> None:
         answers, script = walk(minimal, ["", "", "", "yes", "", "7", "1", "no", "no", "yes"])
         assert answers.gates["acute"] == ("fever",)
-        assert script.said.count("  Please type one or more numbers from 1 to 1, separated by "
-                                 "commas, or none.") == 2
+        assert (
+            script.said.count(
+                "  Please type one or more numbers from 1 to 1, separated by commas, or none."
+            )
+            == 2
+        )
 
 
 class TestScope:
     def test_regions_and_types_by_number_or_name(self, minimal: RuleBase) -> None:
         answers, _ = walk(minimal, ["2, neck", "cupping", "clinic", "no", "no", "no", "yes"])
         assert (answers.regions, answers.types, answers.setting) == (
-            ("lumbar", "cervical"), ("vacuum",), "clinic")
+            ("lumbar", "cervical"),
+            ("vacuum",),
+            "clinic",
+        )
 
     def test_an_unknown_name_is_asked_again_with_suggestions(self, minimal: RuleBase) -> None:
         answers, script = walk(minimal, ["nek", "neck", "", "", "no", "no", "no", "yes"])
@@ -120,8 +131,10 @@ class TestGoingBack:
         answers, script = walk(minimal, replies)
         assert answers.gates["heart"] == ("arterial-hypertension",)
         assert script.said.count("Your answers:") == 2
-        assert "  5. Do you have any problem with your blood pressure? -> yes: Arterial " \
-               "hypertension" in script.said
+        assert (
+            "  5. Do you have any problem with your blood pressure? -> yes: Arterial "
+            "hypertension" in script.said
+        )
 
 
 def test_end_of_input_passes_through(minimal: RuleBase) -> None:
@@ -131,8 +144,7 @@ def test_end_of_input_passes_through(minimal: RuleBase) -> None:
 
 class TestAnswersFiles:
     def test_saved_answers_replay_to_the_same_answers(self, minimal: RuleBase) -> None:
-        answers, _ = walk(minimal, ["", "", "home", "no", "yes", "1", "yes", "1,2", "neck",
-                                    "yes"])
+        answers, _ = walk(minimal, ["", "", "home", "no", "yes", "1", "yes", "1,2", "neck", "yes"])
         document = yaml.safe_load(yaml.safe_dump(answers.to_document()))
         assert answers_from_document(document, minimal) == answers
 
@@ -143,20 +155,23 @@ class TestAnswersFiles:
     def test_unknown_conditions_fail_closed(self, minimal: RuleBase) -> None:
         with pytest.raises(InputError, match='unknown condition "hypotensoin"'):
             answers_from_document(
-                {"gates": {"acute": "no", "heart": ["hypotensoin"], "skin": "no"}}, minimal)
+                {"gates": {"acute": "no", "heart": ["hypotensoin"], "skin": "no"}}, minimal
+            )
 
 
 class TestCommand:
     def run(self, *args: str, input: str | None = None):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(app, ["questionnaire", *args, "--rules", str(MINIMAL)],
-                                  input=input)
+        return CliRunner().invoke(
+            app, ["questionnaire", *args, "--rules", str(MINIMAL)], input=input
+        )
 
     def test_replays_an_answers_file_like_check(self, tmp_path: Path) -> None:
         path = tmp_path / "answers.yaml"
         path.write_text("gates:\n  acute: no\n  heart: [high blood pressure]\n  skin: no\n")
         replayed = self.run("--answers", str(path), "--format", "json")
-        checked = CliRunner().invoke(app, ["check", "-c", "arterial-hypertension", "-f", "json",
-                                           "--rules", str(MINIMAL)])
+        checked = CliRunner().invoke(
+            app, ["check", "-c", "arterial-hypertension", "-f", "json", "--rules", str(MINIMAL)]
+        )
         assert replayed.exit_code == checked.exit_code == 20
         assert json.loads(replayed.stdout) == json.loads(checked.stdout)
 
@@ -165,8 +180,10 @@ class TestCommand:
         path.write_text("gates: [\n")
         result = self.run("--answers", str(path))
         assert result.exit_code == 2
-        assert result.stderr == f"massage-screen: error: answers file {path}:2 is not valid YAML " \
-                                "or JSON\n"
+        assert (
+            result.stderr == f"massage-screen: error: answers file {path}:2 is not valid YAML "
+            "or JSON\n"
+        )
 
     def test_end_of_input_exits_130_with_one_line(self) -> None:
         result = self.run(input="\n\n")
@@ -184,20 +201,23 @@ class TestCommand:
 
     def test_a_failed_save_asks_again_and_loses_nothing(self, tmp_path: Path) -> None:
         report = tmp_path / "report.json"
-        typed = ["", "", "", "no", "no", "no", "yes", f"{tmp_path}/no/such/dir/r.json",
-                 str(report)]
+        typed = ["", "", "", "no", "no", "no", "yes", f"{tmp_path}/no/such/dir/r.json", str(report)]
         result = self.run(input="\n".join(typed) + "\n")
         assert "Could not write" in result.stdout
         assert json.loads(report.read_text())["overall"] == "excluded"
 
 
 def test_every_condition_reported_through_the_questionnaire_matches_check(
-        rule_base: RuleBase) -> None:
+    rule_base: RuleBase,
+) -> None:
     names = Names.of(rule_base)
     for condition in rule_base.conditions:
         gate_index, item_number = next(
-            (g, n) for g, gate in enumerate(rule_base.gates)
-            for n, item in enumerate(gate.items, 1) if item.condition == condition.id)
+            (g, n)
+            for g, gate in enumerate(rule_base.gates)
+            for n, item in enumerate(gate.items, 1)
+            if item.condition == condition.id
+        )
         replies = ["", "", ""]
         for g in range(len(rule_base.gates)):
             if g == gate_index:
@@ -207,5 +227,6 @@ def test_every_condition_reported_through_the_questionnaire_matches_check(
         answers, _ = walk(rule_base, [*replies, "yes"])
         asked = screening_document(screen(rule_base, answers.patient()), rule_base)
         checked = screening_document(
-            screen(rule_base, names.patient(rule_base, [condition.id], [], [], None)), rule_base)
+            screen(rule_base, names.patient(rule_base, [condition.id], [], [], None)), rule_base
+        )
         assert asked == checked, condition.id

@@ -19,7 +19,8 @@ SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
 BULLET = re.compile(r"^\s*(•|\d+\.)\s")
 CONTRAINDICATION_CUE = re.compile(
     r"contraindicat|not done|not performed|not permissible|cannot undergo|by permanent we mean",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def _squash(text: str) -> str:
@@ -41,7 +42,8 @@ def test_seeds_are_byte_identical_copies_of_the_shared_articles() -> None:
 
 class TestCitations:
     def test_every_quote_is_verbatim_in_its_seed_at_the_computed_line(
-            self, rule_base: RuleBase) -> None:
+        self, rule_base: RuleBase
+    ) -> None:
         for cited_by, citation in iter_citations(rule_base):
             seed = (ROOT / citation.source).read_text(encoding="utf-8")
             assert _squash(citation.quote) in _squash(seed), (cited_by, citation.quote)
@@ -80,9 +82,13 @@ def test_the_coverage_scan_finds_the_contraindication_lists() -> None:
 
 @pytest.mark.parametrize("source, line, text", contraindication_items())
 def test_every_contraindication_item_is_cited_or_deliberately_left_out(
-        rule_base: RuleBase, source: str, line: int, text: str) -> None:
-    covering = [cited_by for cited_by, citation in iter_citations(rule_base)
-                if citation.source == f"seeds/{source}" and line in citation.lines]
+    rule_base: RuleBase, source: str, line: int, text: str
+) -> None:
+    covering = [
+        cited_by
+        for cited_by, citation in iter_citations(rule_base)
+        if citation.source == f"seeds/{source}" and line in citation.lines
+    ]
     assert covering, f"{source}:{line} {text!r} is neither cited nor in rules/left-out.yaml"
 
 
@@ -92,25 +98,41 @@ class TestCatalogues:
         assert [c.id for c in rule_base.conditions if c.id not in used] == []
 
     def test_every_type_region_and_setting_is_named_by_a_rule_or_a_case(
-            self, rule_base: RuleBase) -> None:
-        scoped = {x for r in rule_base.rules
-                  for x in (*r.scope.types, *r.scope.regions, *r.scope.settings)}
-        selected = {part for case in rule_base.cases for selector, _ in case.expect
-                    for part in selector.split("/")}
+        self, rule_base: RuleBase
+    ) -> None:
+        scoped = {
+            x
+            for r in rule_base.rules
+            for x in (*r.scope.types, *r.scope.regions, *r.scope.settings)
+        }
+        selected = {
+            part
+            for case in rule_base.cases
+            for selector, _ in case.expect
+            for part in selector.split("/")
+        }
         named = scoped | selected | {case.setting for case in rule_base.cases}
         entries = (*rule_base.massage_types, *rule_base.regions, *rule_base.settings)
         assert [e.id for e in entries if e.id not in named] == []
 
-    @pytest.mark.parametrize("catalogue, typed, expected", [
-        ("conditions", "high blood pressure", "arterial-hypertension"),
-        ("massage_types", "cupping", "vacuum"),
-        ("massage_types", "Swedish", "classical"),
-        ("regions", "neck", "cervical"),
-        ("regions", "lower back", "lumbar"),
-        ("settings", "home", "home"),
-    ])
-    def test_plain_words_resolve(self, names, catalogue: str, typed: str,  # type: ignore[no-untyped-def]
-                                 expected: str) -> None:
+    @pytest.mark.parametrize(
+        "catalogue, typed, expected",
+        [
+            ("conditions", "high blood pressure", "arterial-hypertension"),
+            ("massage_types", "cupping", "vacuum"),
+            ("massage_types", "Swedish", "classical"),
+            ("regions", "neck", "cervical"),
+            ("regions", "lower back", "lumbar"),
+            ("settings", "home", "home"),
+        ],
+    )
+    def test_plain_words_resolve(
+        self,
+        names,
+        catalogue: str,
+        typed: str,  # type: ignore[no-untyped-def]
+        expected: str,
+    ) -> None:
         assert getattr(names, catalogue).resolve(typed) == expected
 
 
@@ -129,7 +151,8 @@ class TestConflicts:
         assert {"pregnancy", "intervertebral-hernia"} <= declared
 
     def test_each_conflict_pits_a_restriction_against_a_softer_rule(
-            self, rule_base: RuleBase) -> None:
+        self, rule_base: RuleBase
+    ) -> None:
         for conflict in rule_base.conflicts:
             effects = {rule_base.rule(r).effect for r in conflict.rules}
             assert len(effects) > 1 and Effect.NOTE not in effects, conflict.id
@@ -138,8 +161,11 @@ class TestConflicts:
 def _cases() -> list[pytest.param]:  # type: ignore[type-arg]
     rule_base = load_rule_base(default_rules_dir())
     return [
-        pytest.param(case, id=f"{Path(case.file).stem}: {case.name}",
-                     marks=[pytest.mark.xfail(reason=case.todo, strict=True)] if case.todo else [])
+        pytest.param(
+            case,
+            id=f"{Path(case.file).stem}: {case.name}",
+            marks=[pytest.mark.xfail(reason=case.todo, strict=True)] if case.todo else [],
+        )
         for case in rule_base.cases
     ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from massage_screen.model import RuleBase, Screening
-from massage_screen.report import DISCLAIMER, Finding, describe_cells, findings
+from massage_screen.report import DISCLAIMER, Finding, describe_cells, findings, note_heading
 
 _OVERALL = {
     "allowed": "every requested massage is allowed",
@@ -26,7 +26,7 @@ def render(
     if patient.conditions:
         given = "; ".join(
             rule_base.condition(c.id).label
-            + (f" on the {rule_base.region(c.site).label.lower()} region" if c.site else "")
+            + (f" on the {rule_base.region(c.site).short_label.lower()}" if c.site else "")
             + f' (given as "{c.given}")'
             for c in patient.conditions
         )
@@ -84,12 +84,9 @@ def render(
     if notes:
         lines += ["## Notes", ""]
         for finding in notes:
-            reason = finding.reason
-            heading = "Note"
-            if reason.setting_dependent:
-                places = " or ".join(rule_base.setting(s).label.lower() for s in reason.settings)
-                heading = f"Note ({reason.effect.value} if the setting is {places})"
-            lines += _finding(finding, screening, rule_base, heading)
+            lines += _finding(
+                finding, screening, rule_base, note_heading(finding.reason, rule_base)
+            )
     lines += ["---", "", f"*{DISCLAIMER}*", ""]
     return "\n".join(lines)
 

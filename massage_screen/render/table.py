@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from massage_screen.model import RuleBase, Screening
-from massage_screen.report import DISCLAIMER, Finding, describe_cells, findings
+from massage_screen.report import DISCLAIMER, Finding, describe_cells, findings, note_heading
 
 STYLES = {
     "allowed": "green",
@@ -51,7 +51,7 @@ def print_screening(console: Console, screening: Screening, rule_base: RuleBase)
     if patient.conditions:
         given = "; ".join(
             rule_base.condition(c.id).label
-            + (f" (on the {rule_base.region(c.site).label.lower()} region)" if c.site else "")
+            + (f" (on the {rule_base.region(c.site).short_label.lower()})" if c.site else "")
             for c in patient.conditions
         )
     else:
@@ -71,7 +71,7 @@ def print_screening(console: Console, screening: Screening, rule_base: RuleBase)
     grid = Table(title=None, show_lines=False, header_style="bold")
     grid.add_column("Massage type")
     for region_id in regions:
-        grid.add_column(rule_base.region(region_id).label)
+        grid.add_column(rule_base.region(region_id).short_label, no_wrap=True)
     for type_id in types:
         row = [Text(rule_base.massage_type(type_id).label)]
         row += [Text(verdicts[(type_id, r)], style=STYLES[verdicts[(type_id, r)]]) for r in regions]
@@ -110,17 +110,15 @@ def print_screening(console: Console, screening: Screening, rule_base: RuleBase)
     if support:
         console.print(Text("Supporting indications", style="bold underline"))
         for finding in support:
-            _print_finding(console, finding, screening, rule_base, "SUPPORTS", "supports")
+            _print_finding(
+                console, finding, screening, rule_base, "SUPPORTS", "supports", quotes=False
+            )
     notes = findings(screening.results, "notes")
     if notes:
         console.print(Text("Notes", style="bold underline"))
         for finding in notes:
-            reason = finding.reason
-            label = "NOTE"
-            if reason.setting_dependent:
-                places = " or ".join(rule_base.setting(s).label.lower() for s in reason.settings)
-                label = f"NOTE ({reason.effect.value} if the setting is {places})"
-            _print_finding(console, finding, screening, rule_base, label, "note")
+            label = "NOTE" + note_heading(finding.reason, rule_base).removeprefix("Note")
+            _print_finding(console, finding, screening, rule_base, label, "note", quotes=False)
     console.print(Text(DISCLAIMER, style="bold"))
 
 
@@ -131,7 +129,10 @@ def _print_finding(
     rule_base: RuleBase,
     label: str,
     style: str,
+    *,
+    quotes: bool = True,
 ) -> None:
+    """One finding; with quotes=False only the sources (supporting evidence and notes)."""
     reason = finding.reason
     about = rule_base.condition(reason.condition).label if reason.condition else "Any patient"
     line = Text()
@@ -142,7 +143,10 @@ def _print_finding(
     console.print(Text(f"  advice: {reason.advice}"))
     if reason.until:
         console.print(Text(f"  until: {reason.until}"))
-    for citation in reason.citations:
+    if not quotes:
+        sources = ", ".join(f"{c.source}:{c.line}" for c in reason.citations)
+        console.print(Text(f"  sources: {sources}", style="dim"))
+    for citation in reason.citations if quotes else ():
         console.print(Text(f"    “{citation.quote}”", style="italic"))
         console.print(Text(f"    {citation.source}:{citation.line}", style="dim"))
     console.print()
