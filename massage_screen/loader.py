@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -103,8 +104,8 @@ class _DuplicateKey(Exception):
         self.key, self.line, self.column = key, line, column
 
 
-class _MarkedLoader(yaml.SafeLoader):
-    pass
+class _MarkedLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader (libyaml's when available) that keeps marks and rejects duplicate keys."""
 
 
 def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode) -> _Map:
@@ -141,31 +142,29 @@ class Seed:
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
-        chars: list[str] = []
-        self._offsets: list[int] = []  # normalised index -> original index
-        previous_space = True
-        for index, char in enumerate(text):
-            if char.isspace():
-                if not previous_space:
-                    chars.append(" ")
-                    self._offsets.append(index)
-                previous_space = True
-            else:
-                chars.append(char)
-                self._offsets.append(index)
-                previous_space = False
-        self._normalised = "".join(chars)
+        self._words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+        self._normalised = " ".join(text[start:end] for start, end in self._words)
+        self._starts: list[int] = []  # where each word starts in the normalised text
+        position = 0
+        for start, end in self._words:
+            self._starts.append(position)
+            position += end - start + 1
+
+    def _original(self, normalised_index: int) -> int:
+        word = bisect.bisect_right(self._starts, normalised_index) - 1
+        return self._words[word][0] + normalised_index - self._starts[word]
 
     def find(self, quote: str) -> tuple[int, int] | None:
-        """The first and last line (1-based) of `quote` in the seed, or None if absent."""
+        """The first and last line (1-based) of `quote` in the seed, or None if absent.
+
+        Any run of whitespace in the quote matches any run in the seed; nothing else is
+        forgiven.
+        """
         needle = " ".join(quote.split())
-        if not needle:
-            return None
-        at = self._normalised.find(needle)
+        at = self._normalised.find(needle) if needle else -1
         if at < 0:
             return None
-        start = self._offsets[at]
-        end = self._offsets[at + len(needle) - 1]
+        start, end = self._original(at), self._original(at + len(needle) - 1)
         return self.text.count("\n", 0, start) + 1, self.text.count("\n", 0, end) + 1
 
 

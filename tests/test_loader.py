@@ -87,7 +87,7 @@ BROKEN = {
         "groups/all.yaml",
         "  - id: hypertension-excludes",
         "  - id: [hypertension-excludes",
-        "rules/groups/all.yaml:3:15: error: invalid YAML: expected ',' or ']', but got ':' "
+        "rules/groups/all.yaml:3:15: error: invalid YAML: did not find expected ',' or ']' "
         "[yaml-syntax]",
     ),
     "duplicate rule id": (

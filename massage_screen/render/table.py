@@ -51,7 +51,7 @@ def print_screening(console: Console, screening: Screening, rule_base: RuleBase)
     if patient.conditions:
         given = "; ".join(
             rule_base.condition(c.id).label
-            + (f" (on the {rule_base.region(c.site).short_label.lower()})" if c.site else "")
+            + (f" on the {rule_base.region(c.site).short_label.lower()}" if c.site else "")
             for c in patient.conditions
         )
     else:
@@ -144,7 +144,7 @@ def _print_finding(
     if reason.until:
         console.print(Text(f"  until: {reason.until}"))
     if not quotes:
-        sources = ", ".join(f"{c.source}:{c.line}" for c in reason.citations)
+        sources = ", ".join(dict.fromkeys(f"{c.source}:{c.line}" for c in reason.citations))
         console.print(Text(f"  sources: {sources}", style="dim"))
     for citation in reason.citations if quotes else ():
         console.print(Text(f"    “{citation.quote}”", style="italic"))
