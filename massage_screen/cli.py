@@ -60,6 +60,20 @@ RulesOption = Annotated[
     ),
 ]
 
+FormatOption = Annotated[
+    OutputFormat | None,
+    typer.Option(
+        "-f",
+        "--format",
+        case_sensitive=False,
+        help="table (default on a terminal), json (default otherwise) or markdown.",
+    ),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically)."),
+]
+
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
     typer.echo(f"massage-screen: error: {message}", err=True)
@@ -106,6 +120,24 @@ def emit(text: str, output: Path | None) -> None:
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
     typer.echo(f"massage-screen: wrote {output}", err=True)
+
+
+def report(
+    screening: Screening,
+    rule_base: RuleBase,
+    output_format: OutputFormat | None,
+    output: Path | None,
+) -> NoReturn:
+    """Print or write the screening, then exit with the code of its overall verdict."""
+    from massage_screen.render import render
+
+    stdout_is_terminal = output is None and sys.stdout.isatty()
+    if output_format is None:
+        output_format = OutputFormat.TABLE if stdout_is_terminal else OutputFormat.JSON
+    color = stdout_is_terminal and _color_wanted(sys.stdout)
+    width = shutil.get_terminal_size((100, 24)).columns if stdout_is_terminal else 100
+    emit(render(screening, rule_base, output_format, color=color, width=width), output)
+    raise typer.Exit(VERDICT_EXIT[screening.overall.value])
 
 
 def _version(value: bool) -> None:
@@ -160,24 +192,8 @@ def check(
         str | None,
         typer.Option("--setting", metavar="home|clinic", help="Where the massage happens."),
     ] = None,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option(
-            "-f",
-            "--format",
-            case_sensitive=False,
-            help="table (default on a terminal), json (default otherwise) or markdown.",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "-o",
-            "--output",
-            metavar="FILE",
-            help="Write the report to FILE (atomically).",
-        ),
-    ] = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Screen conditions given as flags; the exit code tells the overall verdict.
@@ -191,7 +207,6 @@ def check(
     """
     from massage_screen.evaluate import screen
     from massage_screen.names import InputError, Names
-    from massage_screen.render import render
 
     rule_base = load(rules)
     try:
@@ -201,13 +216,7 @@ def check(
     except InputError as error:
         _fail(str(error), ExitCode.BAD_INPUT)
     screening = screen(rule_base, patient)
-    stdout_is_terminal = output is None and sys.stdout.isatty()
-    if output_format is None:
-        output_format = OutputFormat.TABLE if stdout_is_terminal else OutputFormat.JSON
-    color = stdout_is_terminal and _color_wanted(sys.stdout)
-    width = shutil.get_terminal_size((100, 24)).columns if stdout_is_terminal else 100
-    emit(render(screening, rule_base, output_format, color=color, width=width), output)
-    raise typer.Exit(VERDICT_EXIT[screening.overall.value])
+    report(screening, rule_base, output_format, output)
 
 
 class Catalogue(str, enum.Enum):
@@ -299,25 +308,8 @@ def questionnaire(
             "--answers", metavar="FILE", help="Replay saved answers (YAML or JSON) without prompts."
         ),
     ] = None,
-    output_format: Annotated[
-        OutputFormat | None,
-        typer.Option(
-            "-f",
-            "--format",
-            case_sensitive=False,
-            help="With --answers: table (default on a terminal), json (default otherwise) or "
-            "markdown.",
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "-o",
-            "--output",
-            metavar="FILE",
-            help="Write the report to FILE (atomically).",
-        ),
-    ] = None,
+    output_format: FormatOption = None,
+    output: OutputOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Ask screening questions in the terminal, then show what `check` would show.
@@ -344,12 +336,7 @@ def questionnaire(
         except InputError as error:
             _fail(str(error), ExitCode.BAD_INPUT)
         screening = screen(rule_base, answered.patient())
-        stdout_is_terminal = output is None and sys.stdout.isatty()
-        if output_format is None:
-            output_format = OutputFormat.TABLE if stdout_is_terminal else OutputFormat.JSON
-        color = stdout_is_terminal and _color_wanted(sys.stdout)
-        emit(render(screening, rule_base, output_format, color=color), output)
-        raise typer.Exit(VERDICT_EXIT[screening.overall.value])
+        report(screening, rule_base, output_format, output)
 
     def say(text: str) -> None:
         sys.stdout.write(text + "\n")
