@@ -219,7 +219,9 @@ def check(
     report(screening, rule_base, output_format, output)
 
 
-class Catalogue(str, enum.Enum):
+class Listing(str, enum.Enum):
+    """What `massage-screen list` can show."""
+
     CONDITIONS = "conditions"
     TYPES = "types"
     REGIONS = "regions"
@@ -230,8 +232,8 @@ class Catalogue(str, enum.Enum):
 @app.command("list")
 def list_names(
     what: Annotated[
-        Catalogue, typer.Argument(help="conditions, types, regions, settings or rules.")
-    ] = Catalogue.CONDITIONS,
+        Listing, typer.Argument(help="conditions, types, regions, settings or rules.")
+    ] = Listing.CONDITIONS,
     rules: RulesOption = None,
 ) -> None:
     """List the names the tool understands, with their aliases (or the rules).
@@ -242,16 +244,16 @@ def list_names(
     """
     rule_base = load(rules)
     lines: list[str] = []
-    if what is Catalogue.RULES:
+    if what is Listing.RULES:
         for rule in rule_base.rules:
             conditions = ", ".join(rule.conditions) or "-"
             lines.append(f"{rule.id}\t{rule.kind.value}\t{rule.effect.value}\t{conditions}")
     else:
         entries = {
-            Catalogue.CONDITIONS: rule_base.conditions,
-            Catalogue.TYPES: rule_base.massage_types,
-            Catalogue.REGIONS: rule_base.regions,
-            Catalogue.SETTINGS: rule_base.settings,
+            Listing.CONDITIONS: rule_base.conditions,
+            Listing.TYPES: rule_base.massage_types,
+            Listing.REGIONS: rule_base.regions,
+            Listing.SETTINGS: rule_base.settings,
         }[what]
         for entry in entries:
             extra = " (local: may take @REGION)" if entry.local else ""

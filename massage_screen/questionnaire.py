@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from massage_screen.model import Entry, Gate, GivenCondition, Patient, RuleBase
-from massage_screen.names import InputError, Names, UnknownNameError
+from massage_screen.names import InputError, Names
 
 ANSWERS_SCHEMA = "massage-screen/answers/1"
 BACK_WORDS = frozenset({"back", "b", "<"})
@@ -364,10 +364,4 @@ def _describe(entry: Entry) -> str:
     return entry.label + (f" ({', '.join(aliases)})" if aliases else "")
 
 
-__all__ = [
-    "ANSWERS_SCHEMA",
-    "Answers",
-    "Questionnaire",
-    "UnknownNameError",
-    "answers_from_document",
-]
+__all__ = ["ANSWERS_SCHEMA", "Answers", "Questionnaire", "answers_from_document"]
