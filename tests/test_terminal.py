@@ -84,3 +84,29 @@ def test_end_of_input_leaves_cleanly(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_a_healthy_person_with_the_bundled_rules_reaches_the_verdict_in_ten_answers(
+    tmp_path: Path,
+) -> None:
+    child = spawn(cwd=tmp_path)
+    answers = 0
+    for prompt, answer in [("Regions", "neck"), ("Massage types", "classical"),
+                           ("Setting", "home")]:
+        child.expect(prompt)
+        child.sendline(answer)
+        answers += 1
+    for _ in range(6):
+        child.expect(r"\[yes/no\]")
+        child.sendline("no")
+        answers += 1
+    child.expect("Is this right")
+    child.sendline("yes")
+    answers += 1
+    child.expect("Overall: ALLOWED")
+    child.expect("Save\\?")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert answers <= 10
+    assert child.exitstatus == 0
