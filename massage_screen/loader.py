@@ -521,7 +521,7 @@ class _Loader:
         citations = self.citations(file, what, node)
         if kind is None or effect is None or advice is None or not citations:
             return None
-        return Rule(rule_id, conditions, kind, effect, scope, advice, citations, until, file)
+        return Rule(rule_id, conditions, kind, effect, scope, advice, citations, until)
 
     def enum(
         self, file: str, what: str, node: _Map, key: str, enum_type: Callable[[str], Any]

@@ -109,7 +109,6 @@ class Rule:
     advice: str
     citations: tuple[Citation, ...]
     until: str | None = None
-    file: str = ""
 
 
 @dataclass(frozen=True)

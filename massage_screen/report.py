@@ -132,3 +132,25 @@ def note_heading(reason: Reason, rule_base: RuleBase) -> str:
     if reason.effect is Effect.NOTE:
         return f"Note (applies {places})"
     return f"Note ({reason.effect.value} if the setting is {places})"
+
+
+def describe_conditions(screening: Screening, rule_base: RuleBase, *, as_given: bool) -> str:
+    """The patient's conditions for people: labels, sites, and optionally the words typed."""
+    patient = screening.patient
+    if not patient.conditions:
+        return "none reported"
+    return "; ".join(
+        rule_base.condition(c.id).label
+        + (f" on the {rule_base.region(c.site).short_label.lower()}" if c.site else "")
+        + (f' (given as "{c.given}")' if as_given else "")
+        for c in patient.conditions
+    )
+
+
+def describe_setting(screening: Screening, rule_base: RuleBase) -> str:
+    setting = screening.patient.setting
+    return (
+        rule_base.setting(setting).label
+        if setting
+        else "not given (rules for a particular setting are listed as notes)"
+    )

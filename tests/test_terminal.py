@@ -62,12 +62,15 @@ def test_a_screening_from_first_question_to_saved_report(tmp_path: Path) -> None
     assert "Skin wound on the lumbar" in report
 
 
-def test_ctrl_c_leaves_cleanly_with_130_and_no_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("leave", ["sendintr", "sendeof"])
+def test_ctrl_c_or_end_of_input_leaves_cleanly_with_130_and_no_file(
+    tmp_path: Path, leave: str
+) -> None:
     child = spawn("--rules", str(MINIMAL), cwd=tmp_path)
     child.expect("Regions")
     child.sendline("")
     child.expect("Massage types")
-    child.sendintr()
+    getattr(child, leave)()
     child.expect("screening cancelled; nothing was saved.")
     child.expect(pexpect.EOF)
     child.close()
@@ -76,23 +79,16 @@ def test_ctrl_c_leaves_cleanly_with_130_and_no_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_end_of_input_leaves_cleanly(tmp_path: Path) -> None:
-    child = spawn("--rules", str(MINIMAL), cwd=tmp_path)
-    child.expect("Regions")
-    child.sendeof()
-    child.expect("screening cancelled")
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 130
-
-
 def test_a_healthy_person_with_the_bundled_rules_reaches_the_verdict_in_ten_answers(
     tmp_path: Path,
 ) -> None:
     child = spawn(cwd=tmp_path)
     answers = 0
-    for prompt, answer in [("Regions", "neck"), ("Massage types", "classical"),
-                           ("Setting", "home")]:
+    for prompt, answer in [
+        ("Regions", "neck"),
+        ("Massage types", "classical"),
+        ("Setting", "home"),
+    ]:
         child.expect(prompt)
         child.sendline(answer)
         answers += 1

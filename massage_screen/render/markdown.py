@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from massage_screen.model import RuleBase, Screening
-from massage_screen.report import DISCLAIMER, Finding, describe_cells, findings, note_heading
+from massage_screen.report import (
+    DISCLAIMER,
+    Finding,
+    describe_cells,
+    describe_conditions,
+    describe_setting,
+    findings,
+    note_heading,
+)
 
 _OVERALL = {
     "allowed": "every requested massage is allowed",
@@ -22,22 +30,11 @@ def render(
     lines: list[str] = ["# Massage screening", ""]
     overall = screening.overall.value
     lines += [f"**Overall: {overall}** ({_OVERALL[overall]}).", ""]
-    patient = screening.patient
-    if patient.conditions:
-        given = "; ".join(
-            rule_base.condition(c.id).label
-            + (f" on the {rule_base.region(c.site).short_label.lower()}" if c.site else "")
-            + f' (given as "{c.given}")'
-            for c in patient.conditions
-        )
-    else:
-        given = "none reported"
-    setting = (
-        rule_base.setting(patient.setting).label
-        if patient.setting
-        else "not given (rules for a particular setting are listed as notes)"
-    )
-    lines += [f"- Conditions: {given}", f"- Setting: {setting}", ""]
+    lines += [
+        f"- Conditions: {describe_conditions(screening, rule_base, as_given=True)}",
+        f"- Setting: {describe_setting(screening, rule_base)}",
+        "",
+    ]
 
     regions = list(dict.fromkeys(c.region for c in screening.results))
     types = list(dict.fromkeys(c.type for c in screening.results))

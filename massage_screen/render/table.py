@@ -13,7 +13,15 @@ from rich.table import Table
 from rich.text import Text
 
 from massage_screen.model import RuleBase, Screening
-from massage_screen.report import DISCLAIMER, Finding, describe_cells, findings, note_heading
+from massage_screen.report import (
+    DISCLAIMER,
+    Finding,
+    describe_cells,
+    describe_conditions,
+    describe_setting,
+    findings,
+    note_heading,
+)
 
 STYLES = {
     "allowed": "green",
@@ -47,22 +55,8 @@ def print_screening(console: Console, screening: Screening, rule_base: RuleBase)
     heading = Text("Overall: ")
     heading.append(overall.upper(), style=STYLES[overall])
     console.print(heading)
-    patient = screening.patient
-    if patient.conditions:
-        given = "; ".join(
-            rule_base.condition(c.id).label
-            + (f" on the {rule_base.region(c.site).short_label.lower()}" if c.site else "")
-            for c in patient.conditions
-        )
-    else:
-        given = "none reported"
-    console.print(Text(f"Conditions: {given}"))
-    setting = (
-        rule_base.setting(patient.setting).label
-        if patient.setting
-        else "not given (setting rules shown as notes)"
-    )
-    console.print(Text(f"Setting: {setting}"))
+    console.print(Text(f"Conditions: {describe_conditions(screening, rule_base, as_given=False)}"))
+    console.print(Text(f"Setting: {describe_setting(screening, rule_base)}"))
     console.print()
 
     regions = list(dict.fromkeys(c.region for c in screening.results))
