@@ -227,12 +227,14 @@ class Listing(str, enum.Enum):
     REGIONS = "regions"
     SETTINGS = "settings"
     RULES = "rules"
+    AMBIGUOUS = "ambiguous"
 
 
 @app.command("list")
 def list_names(
     what: Annotated[
-        Listing, typer.Argument(help="conditions, types, regions, settings or rules.")
+        Listing,
+        typer.Argument(help="conditions, types, regions, settings, rules or ambiguous."),
     ] = Listing.CONDITIONS,
     rules: RulesOption = None,
 ) -> None:
@@ -248,6 +250,11 @@ def list_names(
         for rule in rule_base.rules:
             conditions = ", ".join(rule.conditions) or "-"
             lines.append(f"{rule.id}\t{rule.kind.value}\t{rule.effect.value}\t{conditions}")
+    elif what is Listing.AMBIGUOUS:
+        for ambiguity in rule_base.ambiguities:
+            aliases = ", ".join(ambiguity.aliases)
+            lines.append(ambiguity.term + (f"\t{aliases}" if aliases else ""))
+            lines += [f"  {c.condition} ({c.means})" for c in ambiguity.choices]
     else:
         entries = {
             Listing.CONDITIONS: rule_base.conditions,
@@ -272,7 +279,7 @@ def validate(rules: RulesOption = None) -> None:
 
         massage-screen validate
     """
-    from massage_screen.cases import check_case
+    from massage_screen.cases import check_case, failure_line, rules_without_case
     from massage_screen.names import Names
 
     rule_base = load(rules)
@@ -280,13 +287,18 @@ def validate(rules: RulesOption = None) -> None:
     failures = 0
     for case in rule_base.cases:
         problems = check_case(rule_base, case, names)
-        if case.todo:
-            continue
-        for problem in problems:
+        if problems:
             failures += 1
-            typer.echo(f'{case.file}: error: case "{case.name}": {problem} [case-failed]', err=True)
+            typer.echo(failure_line(case, problems), err=True)
     if failures:
         raise typer.Exit(ExitCode.INVALID_RULE_BASE)
+    uncovered = rules_without_case(rule_base)
+    if uncovered:
+        typer.echo(
+            f"massage-screen: warning: {len(uncovered)} rules are named in no case's fires "
+            f"(first: {uncovered[0]})",
+            err=True,
+        )
     citations = sum(len(r.citations) for r in rule_base.rules)
     typer.echo(
         f"ok: {len(rule_base.conditions)} conditions, {len(rule_base.massage_types)} massage "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from massage_screen.model import (
     CellResult,
     Effect,
@@ -23,6 +25,13 @@ def screen(rule_base: RuleBase, patient: Patient) -> Screening:
     indications and notes; conflicts are reported when all their rules fire. Pure and
     deterministic: cells follow catalogue order, reasons rule-base order.
     """
+    patient = replace(  # a site limits only a local condition
+        patient,
+        conditions=tuple(
+            replace(c, whole_body=True) if c.site and not rule_base.condition(c.id).local else c
+            for c in patient.conditions
+        ),
+    )
     types = patient.types or tuple(t.id for t in rule_base.massage_types)
     regions = patient.regions or tuple(r.id for r in rule_base.regions)
     results = tuple(
@@ -85,7 +94,7 @@ def _matching_conditions(rule: Rule, patient: Patient, region_id: str) -> list[s
     """The patient's conditions that fire `rule` in `region_id`, once each, in the order given.
 
     A rule without conditions always matches (as the single condition None); a condition
-    given with a site only counts in that region.
+    given with a site (a local condition) only counts in that region.
     """
     if not rule.conditions:
         return [None]
@@ -93,7 +102,7 @@ def _matching_conditions(rule: Rule, patient: Patient, region_id: str) -> list[s
     for given in patient.conditions:
         if (
             given.id in rule.conditions
-            and given.site in (None, region_id)
+            and (not given.site_limits or given.site == region_id)
             and given.id not in matched
         ):
             matched.append(given.id)

@@ -13,7 +13,9 @@ import yaml
 
 from massage_screen.model import (
     ALLOWED_EFFECTS,
+    Ambiguity,
     Case,
+    Choice,
     Citation,
     Conflict,
     Effect,
@@ -22,6 +24,7 @@ from massage_screen.model import (
     Kind,
     LeftOut,
     QuestionItem,
+    RegionWord,
     Rule,
     RuleBase,
     Scope,
@@ -30,6 +33,10 @@ from massage_screen.model import (
 from massage_screen.names import normalise
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+#: Whether a rule that no case (other than a todo case) names in `fires` is a rule-base
+#: error (`rule-without-case`), or only counted by `validate` while cases are being written.
+RULE_WITHOUT_CASE_IS_ERROR = False
+
 CATALOGUES = (
     ("conditions.yaml", "conditions", "condition"),
     ("massage-types.yaml", "massage_types", "massage type"),
@@ -186,6 +193,9 @@ class _Loader:
         self.seeds: dict[str, Seed] = {}
         self.display_root = rules_dir.parent
         self.rule_ids: dict[str, str] = {}  # rule id -> file that defines it
+        self.region_word_nodes: tuple[str, list[Any]] = ("", [])
+        self.rule_nodes: dict[str, tuple[str, _Map]] = {}
+        self.words: dict[str, RegionWord] = {}
         self.unreadable_rules = False  # a rule file failed to parse: skip rule references
 
     # problems ---------------------------------------------------------------------------
@@ -321,9 +331,11 @@ class _Loader:
             "region": {e.id for e in regions},
             "setting": {e.id for e in settings},
         }
+        region_words = self.load_region_words(known["region"])
 
         rules: list[Rule] = []
         cases: list[Case] = []
+        case_nodes: list[tuple[str, _Map, Case]] = []
         groups = sorted((self.rules_dir / "groups").glob("*.yaml"))
         if not groups:
             self.problems.append(
@@ -350,10 +362,17 @@ class _Loader:
                 case = self.load_case(file, node)
                 if case is not None:
                     cases.append(case)
+                    case_nodes.append((file, node, case))
+        if not self.unreadable_rules:
+            for file, node, case in case_nodes:
+                self.check_case_rules(file, node, case)
+            if RULE_WITHOUT_CASE_IS_ERROR:
+                self.check_rules_have_cases(cases)
 
         conflicts = self.load_conflicts({r.id: r for r in rules}, known["condition"])
         left_out = self.load_left_out()
-        gates = self.load_questionnaire(known["condition"])
+        ambiguities = self.load_ambiguities(conditions)
+        gates = self.load_questionnaire(known["condition"], {a.term for a in ambiguities})
 
         if self.problems:
             raise RuleBaseError(self.problems)
@@ -367,6 +386,8 @@ class _Loader:
             left_out=left_out,
             cases=tuple(cases),
             gates=gates,
+            ambiguities=ambiguities,
+            region_words=region_words,
         )
 
     def load_catalogue(self, filename: str, key: str, noun: str) -> tuple[Entry, ...]:
@@ -375,7 +396,9 @@ class _Loader:
         if data is None:
             return ()
         file = self._display(path)
-        self.fields(file, "catalogue", data, {key}, set())
+        self.fields(file, "catalogue", data, {key}, {"words"} if key == "regions" else set())
+        if key == "regions":
+            self.region_word_nodes = (file, self.items(file, data, "words"))
         entries: list[Entry] = []
         claimed: dict[str, str] = {}  # normalised name -> entry id
         for node in self.items(file, data, key):
@@ -492,6 +515,7 @@ class _Loader:
                 "id",
             )
         self.rule_ids.setdefault(rule_id, file)
+        self.rule_nodes.setdefault(rule_id, (file, node))
         if not ID_PATTERN.match(rule_id):
             self.problem(file, node, f"{what}: id must be kebab-case", "bad-id", "id")
 
@@ -516,12 +540,33 @@ class _Loader:
                 f'{what}: a temporary rule needs "until" (what must pass first)',
                 "missing-until",
             )
-        scope = self.scope(file, what, node, known)
+        scope, words = self.scope(file, what, node, known)
         advice = self.text(file, what, node, "advice")
         citations = self.citations(file, what, node)
+        cited = {c.source for c in citations}
+        for word in words:
+            if citations and f"seeds/{word.source}" not in cited:
+                self.problem(
+                    file,
+                    node["scope"],
+                    f'{what}: region word "{word.id}" is from {word.source}, which the rule '
+                    "does not cite",
+                    "region-word-source",
+                    "regions",
+                )
         if kind is None or effect is None or advice is None or not citations:
             return None
-        return Rule(rule_id, conditions, kind, effect, scope, advice, citations, until)
+        return Rule(
+            rule_id,
+            conditions,
+            kind,
+            effect,
+            scope,
+            advice,
+            citations,
+            until,
+            tuple(dict.fromkeys(w.id for w in words)),
+        )
 
     def enum(
         self, file: str, what: str, node: _Map, key: str, enum_type: Callable[[str], Any]
@@ -558,22 +603,96 @@ class _Loader:
                     key,
                 )
 
-    def scope(self, file: str, what: str, node: _Map, known: dict[str, set[str]]) -> Scope:
+    def scope(
+        self, file: str, what: str, node: _Map, known: dict[str, set[str]]
+    ) -> tuple[Scope, tuple[RegionWord, ...]]:
+        """The rule's scope with region words expanded, and the words it named."""
         value = node.get("scope")
         if value is None:
-            return Scope()
+            return Scope(), ()
         if (
             self.fields(file, f"{what}: scope", value, set(), {"regions", "types", "settings"})
             is None
         ):
-            return Scope()
-        regions = self.strings(file, what, value, "regions")
+            return Scope(), ()
+        named = self.strings(file, what, value, "regions")
         types = self.strings(file, what, value, "types")
         settings = self.strings(file, what, value, "settings")
-        self.check_refs(file, what, value, "regions", regions, known["region"], "region")
+        regions: list[str] = []
+        words: list[RegionWord] = []
+        for name in named:
+            word = self.words.get(name)
+            if word is not None:
+                words.append(word)
+                regions += word.regions
+            else:
+                regions.append(name)
+        self.check_refs(
+            file,
+            what,
+            value,
+            "regions",
+            tuple(r for r in named if r not in self.words),
+            known["region"],
+            "region",
+        )
         self.check_refs(file, what, value, "types", types, known["massage type"], "massage type")
         self.check_refs(file, what, value, "settings", settings, known["setting"], "setting")
-        return Scope(regions, types, settings)
+        return Scope(tuple(dict.fromkeys(regions)), types, settings), tuple(words)
+
+    def load_region_words(self, regions: set[str]) -> tuple[RegionWord, ...]:
+        file, nodes = self.region_word_nodes
+        found: list[RegionWord] = []
+        for node in nodes:
+            word_id = self.text(file, "region word", node, "id") if isinstance(node, _Map) else None
+            what = f'region word "{word_id}"' if word_id else "region word"
+            if (
+                self.fields(
+                    file, what, node, {"id", "word", "source", "regions", "citations"}, set()
+                )
+                is None
+                or word_id is None
+            ):
+                continue
+            if not ID_PATTERN.match(word_id):
+                self.problem(file, node, f"{what}: id must be kebab-case", "bad-id", "id")
+            if word_id in self.words or word_id in regions:
+                self.problem(file, node, f"{what}: id already used", "duplicate-id", "id")
+                continue
+            word = self.text(file, what, node, "word")
+            source = self.text(file, what, node, "source")
+            word_regions = self.strings(file, what, node, "regions")
+            if not word_regions and "regions" in node:
+                self.problem(
+                    file, node, f'{what}: "regions" must be a non-empty list', "bad-type", "regions"
+                )
+            self.check_refs(file, what, node, "regions", word_regions, regions, "region")
+            if source is not None:
+                source = source.removeprefix("seeds/")
+                if source not in self.seeds:
+                    self.problem(
+                        file,
+                        node,
+                        f'{what}: unknown source "{source}" (not in seeds/)',
+                        "unknown-source",
+                        "source",
+                    )
+            citations = self.citations(file, what, node)
+            for cite, citation in zip(node.get("citations") or (), citations, strict=False):
+                if source is not None and citation.source != f"seeds/{source}":
+                    self.problem(
+                        file,
+                        cite,
+                        f"{what}: a defining passage must come from its source {source}",
+                        "region-word-source",
+                        "source",
+                    )
+            if word is None or source is None or not word_regions or not citations:
+                continue
+            region_word = RegionWord(word_id, word, source, word_regions, citations)
+            self.words[word_id] = region_word
+            found.append(region_word)
+        return tuple(found)
 
     def load_case(self, file: str, node: Any) -> Case | None:
         if (
@@ -582,7 +701,17 @@ class _Loader:
                 "case",
                 node,
                 {"name"},
-                {"conditions", "types", "regions", "setting", "expect", "conflicts", "todo"},
+                {
+                    "conditions",
+                    "types",
+                    "regions",
+                    "setting",
+                    "expect",
+                    "conflicts",
+                    "todo",
+                    "fires",
+                    "silent",
+                },
             )
             is None
         ):
@@ -622,7 +751,47 @@ class _Loader:
             expect=tuple(expect),
             conflicts=self.strings(file, what, node, "conflicts"),
             todo=todo,
+            fires=self.strings(file, what, node, "fires"),
+            silent=self.strings(file, what, node, "silent"),
+            line=node.line,
+            column=node.column,
         )
+
+    def check_rules_have_cases(self, cases: list[Case]) -> None:
+        named = {rule_id for case in cases if not case.todo for rule_id in case.fires}
+        for rule_id, (file, node) in self.rule_nodes.items():
+            if rule_id not in named:
+                self.problem(
+                    file,
+                    node,
+                    f'rule "{rule_id}": no example case names it in "fires"',
+                    "rule-without-case",
+                    "id",
+                )
+
+    def check_case_rules(self, file: str, node: _Map, case: Case) -> None:
+        """The rules a case names in fires/silent exist, and none is in both."""
+        what = f'case "{case.name}"'
+        for key, rule_ids in (("fires", case.fires), ("silent", case.silent)):
+            for rule_id in rule_ids:
+                if rule_id not in self.rule_ids:
+                    self.problem(
+                        file,
+                        node,
+                        f'{what}: unknown rule "{rule_id}" in {key}',
+                        "unknown-rule",
+                        key,
+                    )
+        silent = set(case.silent)
+        for rule_id in dict.fromkeys(case.fires):
+            if rule_id in silent:
+                self.problem(
+                    file,
+                    node,
+                    f'{what}: rule "{rule_id}" cannot both fire and stay silent',
+                    "case-contradiction",
+                    "silent",
+                )
 
     def load_conflicts(
         self,
@@ -697,7 +866,97 @@ class _Loader:
                 found.append(LeftOut(citation, reason))
         return tuple(found)
 
-    def load_questionnaire(self, conditions: set[str]) -> tuple[Gate, ...]:
+    def load_ambiguities(self, conditions: tuple[Entry, ...]) -> tuple[Ambiguity, ...]:
+        """rules/ambiguous.yaml: everyday terms that must be asked about (optional file)."""
+        path = self.rules_dir / "ambiguous.yaml"
+        if not path.exists():
+            return ()
+        data = self.read(path)
+        if data is None:
+            return ()
+        file = self._display(path)
+        self.fields(file, "ambiguous terms", data, set(), {"ambiguous"})
+        condition_names = {
+            normalise(name): entry.id
+            for entry in conditions
+            for name in (entry.id, entry.label, *entry.aliases)
+        }
+        known = {entry.id for entry in conditions}
+        claimed: dict[str, str] = {}  # normalised name -> term
+        found: list[Ambiguity] = []
+        for node in self.items(file, data, "ambiguous"):
+            term = (
+                self.text(file, "ambiguous term", node, "term") if isinstance(node, _Map) else None
+            )
+            what = f'ambiguous term "{term}"' if term else "ambiguous term"
+            if (
+                self.fields(file, what, node, {"term", "question", "choices"}, {"aliases"}) is None
+                or term is None
+            ):
+                continue
+            aliases = self.strings(file, what, node, "aliases")
+            question = self.text(file, what, node, "question")
+            for name in dict.fromkeys((term, *aliases)):
+                key = "aliases" if name in aliases else "term"
+                normal = normalise(name)
+                owner = condition_names.get(normal)
+                if owner is not None:
+                    self.problem(
+                        file,
+                        node,
+                        f'{what}: "{name}" is also a name of condition "{owner}"',
+                        "ambiguous-name",
+                        key,
+                    )
+                elif claimed.get(normal, term) != term:
+                    self.problem(
+                        file,
+                        node,
+                        f'{what}: name "{name}" is already claimed by ambiguous term '
+                        f'"{claimed[normal]}"',
+                        "duplicate-alias",
+                        key,
+                    )
+                claimed.setdefault(normal, term)
+            choices: list[Choice] = []
+            for choice in self.items(file, node, "choices"):
+                if (
+                    self.fields(file, f"{what}: choice", choice, {"condition", "means"}, set())
+                    is None
+                ):
+                    continue
+                condition = self.text(file, f"{what}: choice", choice, "condition")
+                means = self.text(file, f"{what}: choice", choice, "means")
+                if condition is None or means is None:
+                    continue
+                if condition not in known:
+                    self.problem(
+                        file,
+                        choice,
+                        f'{what}: unknown condition "{condition}"',
+                        "unknown-condition",
+                        "condition",
+                    )
+                elif any(c.condition == condition for c in choices):
+                    self.problem(
+                        file,
+                        choice,
+                        f'{what}: condition "{condition}" is a choice twice',
+                        "duplicate-choice",
+                        "condition",
+                    )
+                    continue
+                choices.append(Choice(condition, means))
+            if "choices" in node and len(choices) < 2 and isinstance(node["choices"], list):
+                self.problem(
+                    file, node, f"{what}: needs at least two choices", "too-few-choices", "choices"
+                )
+            if question is None or len(choices) < 2:
+                continue
+            found.append(Ambiguity(term, aliases, question, tuple(choices)))
+        return tuple(found)
+
+    def load_questionnaire(self, conditions: set[str], terms: set[str]) -> tuple[Gate, ...]:
         path = self.rules_dir / "questionnaire.yaml"
         data = self.read(path)
         if data is None:
@@ -714,13 +973,25 @@ class _Loader:
             what = f'gate "{gate_id}"'
             items: list[QuestionItem] = []
             for item in self.items(file, node, "items"):
-                if self.fields(file, f"{what}: item", item, {"text", "condition"}, set()) is None:
+                if (
+                    self.fields(file, f"{what}: item", item, {"text"}, {"condition", "term"})
+                    is None
+                ):
                     continue
                 text = self.text(file, f"{what}: item", item, "text")
                 condition = self.text(file, f"{what}: item", item, "condition")
-                if text is None or condition is None:
+                term = self.text(file, f"{what}: item", item, "term")
+                if ("condition" in item) == ("term" in item):
+                    self.problem(
+                        file,
+                        item,
+                        f'{what}: an item names either a "condition" or a "term"',
+                        "bad-item",
+                    )
                     continue
-                if condition not in conditions:
+                if text is None or (condition is None and term is None):
+                    continue
+                if condition is not None and condition not in conditions:
                     self.problem(
                         file,
                         item,
@@ -728,7 +999,15 @@ class _Loader:
                         "unknown-condition",
                         "condition",
                     )
-                items.append(QuestionItem(text, condition))
+                if term is not None and term not in terms:
+                    self.problem(
+                        file,
+                        item,
+                        f'{what}: unknown ambiguous term "{term}"',
+                        "unknown-term",
+                        "term",
+                    )
+                items.append(QuestionItem(text, condition, term))
             if not items:
                 self.problem(
                     file, node, f"{what}: needs at least one item", "missing-field", "items"

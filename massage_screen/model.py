@@ -109,6 +109,36 @@ class Rule:
     advice: str
     citations: tuple[Citation, ...]
     until: str | None = None
+    region_words: tuple[str, ...] = ()  # the region words its scope named (ids)
+
+
+@dataclass(frozen=True)
+class RegionWord:
+    """What one article means by its own word for a part of the back, with the passages."""
+
+    id: str
+    word: str
+    source: str  # the seed file name, as in a citation's source without "seeds/"
+    regions: tuple[str, ...]
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One meaning of an ambiguous everyday term: a condition and the words that tell it."""
+
+    condition: str
+    means: str
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """An everyday term that may mean several conditions with different verdicts."""
+
+    term: str
+    aliases: tuple[str, ...]
+    question: str
+    choices: tuple[Choice, ...]
 
 
 @dataclass(frozen=True)
@@ -129,7 +159,8 @@ class LeftOut:
 
 @dataclass(frozen=True)
 class Case:
-    """An example screening beside its rules, with the verdicts it must give."""
+    """An example screening beside its rules: the verdicts it must give, the rules that must
+    fire somewhere (`fires`) and those that must fire nowhere (`silent`)."""
 
     name: str
     file: str
@@ -140,12 +171,19 @@ class Case:
     expect: tuple[tuple[str, Verdict], ...] = ()
     conflicts: tuple[str, ...] = ()
     todo: str | None = None
+    fires: tuple[str, ...] = ()
+    silent: tuple[str, ...] = ()
+    line: int = 0
+    column: int = 0
 
 
 @dataclass(frozen=True)
 class QuestionItem:
+    """One checklist item of a gate: it reports a condition, or asks about an ambiguous term."""
+
     text: str
-    condition: str
+    condition: str | None = None
+    term: str | None = None
 
 
 @dataclass(frozen=True)
@@ -166,31 +204,41 @@ class RuleBase:
     left_out: tuple[LeftOut, ...] = ()
     cases: tuple[Case, ...] = ()
     gates: tuple[Gate, ...] = ()
+    ambiguities: tuple[Ambiguity, ...] = ()
+    region_words: tuple[RegionWord, ...] = ()
+    digest: str = ""
 
     def condition(self, condition_id: str) -> Entry:
-        return _by_id(self.conditions, condition_id)
+        return _index(self, "conditions")[condition_id]  # type: ignore[return-value]
 
     def massage_type(self, type_id: str) -> Entry:
-        return _by_id(self.massage_types, type_id)
+        return _index(self, "massage_types")[type_id]  # type: ignore[return-value]
 
     def region(self, region_id: str) -> Entry:
-        return _by_id(self.regions, region_id)
+        return _index(self, "regions")[region_id]  # type: ignore[return-value]
 
     def setting(self, setting_id: str) -> Entry:
-        return _by_id(self.settings, setting_id)
+        return _index(self, "settings")[setting_id]  # type: ignore[return-value]
 
     def rule(self, rule_id: str) -> Rule:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+        return _index(self, "rules")[rule_id]  # type: ignore[return-value]
+
+    def ambiguity(self, term: str) -> Ambiguity:
+        """The ambiguity whose term is exactly `term`; KeyError otherwise."""
+        for ambiguity in self.ambiguities:
+            if ambiguity.term == term:
+                return ambiguity
+        raise KeyError(term)
 
 
-def _by_id(entries: tuple[Entry, ...], entry_id: str) -> Entry:
-    for entry in entries:
-        if entry.id == entry_id:
-            return entry
-    raise KeyError(entry_id)
+def _index(rule_base: RuleBase, attribute: str) -> dict[str, object]:
+    """An id index of one of the rule base's tuples, built once (lookups stay O(1))."""
+    cache: dict[str, dict[str, object]] = rule_base.__dict__.setdefault("_indexes", {})
+    index = cache.get(attribute)
+    if index is None:
+        index = {item.id: item for item in getattr(rule_base, attribute)}
+        cache[attribute] = index
+    return index
 
 
 # --- a screening: what the evaluator is asked, and what it answers ---------------------------
@@ -203,6 +251,12 @@ class GivenCondition:
     id: str
     given: str
     site: str | None = None
+    whole_body: bool = False  # the condition is not local: its site is recorded, not a limit
+
+    @property
+    def site_limits(self) -> bool:
+        """Whether the verdict is limited to the site (only for a local condition)."""
+        return self.site is not None and not self.whole_body
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from massage_screen.model import Entry, GivenCondition, Patient, RuleBase
+from massage_screen.model import Ambiguity, Entry, GivenCondition, Patient, RuleBase
 
 _IGNORED = re.compile(r"[\s\-_]+")
 
@@ -29,6 +29,15 @@ class UnknownNameError(InputError):
         else:
             message += f"; run `massage-screen list {_LIST_NAME.get(noun, noun)}` to see them all"
         super().__init__(message)
+
+
+class AmbiguousNameError(InputError):
+    """An everyday term that may mean several conditions: the user must pick one."""
+
+    def __init__(self, name: str, ambiguity: Ambiguity) -> None:
+        self.name, self.ambiguity = name, ambiguity
+        choices = ", ".join(f"{c.condition} ({c.means})" for c in ambiguity.choices)
+        super().__init__(f'"{name}" is ambiguous; give one of: {choices}')
 
 
 _LIST_NAME = {
@@ -91,6 +100,14 @@ class Names:
     massage_types: Catalogue
     regions: Catalogue
     settings: Catalogue
+    ambiguities: tuple[Ambiguity, ...] = ()
+
+    def __post_init__(self) -> None:
+        index: dict[str, Ambiguity] = {}
+        for ambiguity in self.ambiguities:
+            for name in (ambiguity.term, *ambiguity.aliases):
+                index.setdefault(normalise(name), ambiguity)
+        object.__setattr__(self, "_ambiguous", index)
 
     @classmethod
     def of(cls, rule_base: RuleBase) -> Names:
@@ -99,27 +116,39 @@ class Names:
             Catalogue("massage type", rule_base.massage_types),
             Catalogue("region", rule_base.regions),
             Catalogue("setting", rule_base.settings),
+            rule_base.ambiguities,
         )
 
+    def ambiguity(self, name: str) -> Ambiguity | None:
+        """The ambiguous everyday term `name` names (term or alias), if any."""
+        found: Ambiguity | None = self._ambiguous.get(normalise(name))  # type: ignore[attr-defined]
+        return found
+
+    def resolve_condition(self, name: str) -> str:
+        """The condition id `name` names; raises AmbiguousNameError for an everyday term
+        with several meanings, UnknownNameError for anything else unknown."""
+        ambiguity = self.ambiguity(name)
+        if ambiguity is not None:
+            raise AmbiguousNameError(name, ambiguity)
+        return self.conditions.resolve(name)
+
     def condition(self, given: str, rule_base: RuleBase) -> GivenCondition:
-        """Parse "name" or "name@region"; a site is only valid for a local condition."""
+        """Parse "name" or "name@region". A site limits the verdict only for a local
+        condition; on a condition of the whole body it is recorded (`whole_body`).
+        Raises InputError (AmbiguousNameError, UnknownNameError) for what cannot be read."""
         text = given.strip()
         name, at, site_name = text.rpartition("@") if "@" in text else (text, "", "")
         name = name.strip()
         if not name:
             raise InputError(f'bad condition "{given}": expected NAME or NAME@REGION')
-        condition_id = self.conditions.resolve(name)
+        condition_id = self.resolve_condition(name)
         if not at:
             return GivenCondition(condition_id, text)
         if not site_name.strip():
             raise InputError(f'bad condition "{given}": a region must follow "@"')
         site = self.regions.resolve(site_name.strip())
-        if not rule_base.condition(condition_id).local:
-            raise InputError(
-                f'condition "{name}" is not local, so it cannot be limited to a region '
-                f'("@{site_name.strip()}"); give it without a site'
-            )
-        return GivenCondition(condition_id, text, site)
+        whole_body = not rule_base.condition(condition_id).local
+        return GivenCondition(condition_id, text, site, whole_body)
 
     def patient(
         self,
@@ -130,9 +159,14 @@ class Names:
         setting: str | None,
     ) -> Patient:
         """Resolve everything the user typed into a Patient; raises InputError on the first
-        unknown name (fail closed: nothing is guessed)."""
+        unknown or ambiguous name (fail closed: nothing is guessed). A condition given twice
+        (same id and site, in any words) is kept once, as first given."""
+        given: dict[tuple[str, str | None], GivenCondition] = {}
+        for typed in conditions:
+            condition = self.condition(typed, rule_base)
+            given.setdefault((condition.id, condition.site), condition)
         return Patient(
-            conditions=tuple(self.condition(c, rule_base) for c in conditions),
+            conditions=tuple(given.values()),
             types=tuple(dict.fromkeys(self.massage_types.resolve(t) for t in types)),
             regions=tuple(dict.fromkeys(self.regions.resolve(r) for r in regions)),
             setting=self.settings.resolve(setting) if setting else None,

@@ -263,11 +263,25 @@ class Questionnaire:
         reported: list[str] = []
         for number in dict.fromkeys(int(p) for p in parts):
             item = gate.items[number - 1]
-            if self.rule_base.condition(item.condition).local:
-                reported += self.ask_sites(item.text, item.condition)
+            condition_id = self.ask_term(item.term) if item.term else item.condition or ""
+            if self.rule_base.condition(condition_id).local:
+                reported += self.ask_sites(item.text, condition_id)
             else:
-                reported.append(item.condition)
+                reported.append(condition_id)
         return tuple(dict.fromkeys(reported))
+
+    def ask_term(self, term: str) -> str:
+        """Ask an ambiguous term's own question; the condition of the choice picked."""
+        ambiguity = self.rule_base.ambiguity(term)
+        self.say(ambiguity.question)
+        for number, choice in enumerate(ambiguity.choices, 1):
+            self.say(f"  {number}. {choice.means}")
+        count = len(ambiguity.choices)
+        while True:
+            answer = self.ask(f"Number from 1 to {count} ")
+            if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= count:
+                return ambiguity.choices[int(answer) - 1].condition
+            self.say(f"  Please type a number from 1 to {count}.")
 
     def ask_sites(self, text: str, condition_id: str) -> list[str]:
         regions = self.rule_base.regions

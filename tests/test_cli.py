@@ -55,9 +55,9 @@ class TestExitCodes:
                 'unknown setting "spa"; run `massage-screen list settings` to see them all',
             ),
             (
-                ["-c", "fever@neck"],
-                'condition "fever" is not local, so it cannot be limited to a '
-                'region ("@neck"); give it without a site',
+                ["-c", "blood pressure"],
+                '"blood pressure" is ambiguous; give one of: arterial-hypertension (it is high), '
+                "arterial-hypotension (it is low)",
             ),
         ],
     )
@@ -138,9 +138,10 @@ class TestValidate:
         )
         result = run("validate", rules=rules_copy)
         assert result.exit_code == 3
-        assert (
-            'case "hypertension excludes everything": classical/cervical: expected allowed, '
-            "got excluded (hypertension-excludes) [case-failed]" in result.stderr
+        assert result.stderr == (
+            'rules/groups/all.yaml:77:5: error: case "hypertension excludes everything": '
+            '"all" expected allowed, got excluded in 4 of 4 cells '
+            "(e.g. classical/cervical: hypertension-excludes) [case-failed]\n"
         )
 
 

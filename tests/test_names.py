@@ -52,9 +52,13 @@ class TestSites:
         given = Names.of(minimal).condition("cut @ lower back", minimal)
         assert given == GivenCondition("skin-wound", "cut @ lower back", "lumbar")
 
-    def test_a_site_on_a_condition_that_is_not_local_is_an_error(self, minimal: RuleBase) -> None:
-        with pytest.raises(InputError, match="is not local"):
-            Names.of(minimal).condition("fever@neck", minimal)
+    def test_a_site_on_a_whole_body_condition_is_recorded_but_limits_nothing(
+        self, minimal: RuleBase
+    ) -> None:
+        given = Names.of(minimal).condition("fever@neck", minimal)
+        assert given == GivenCondition("fever", "fever@neck", "cervical", whole_body=True)
+        assert not given.site_limits
+        assert Names.of(minimal).condition("cut@neck", minimal).site_limits
 
     @pytest.mark.parametrize("typed", ["@neck", "cut@", "cut@elbow"])
     def test_malformed_sites_are_errors(self, minimal: RuleBase, typed: str) -> None:
