@@ -1,15 +1,18 @@
-"""Load the YAML rule base into the model, validating everything and reporting every problem."""
+"""Load the YAML rule base into the model, validating everything and reporting every problem.
+
+Three parts: `yaml_reader` reads each file into data that keeps line marks, `seeds` finds
+quotes in the articles, and this module validates records against one declarative field
+spec per record type (`SPECS`), then checks what the records mean together.
+"""
 
 from __future__ import annotations
 
-import bisect
+import enum
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from massage_screen.model import (
     ALLOWED_EFFECTS,
@@ -31,12 +34,23 @@ from massage_screen.model import (
     Verdict,
 )
 from massage_screen.names import normalise
+from massage_screen.seeds import Seed, load_seeds
+from massage_screen.yaml_reader import MarkedList, MarkedMap, YamlError, read_yaml_file
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+__all__ = [
+    "Problem",
+    "RuleBaseError",
+    "Seed",
+    "default_rules_dir",
+    "iter_citations",
+    "load_rule_base",
+]
+
 #: Whether a rule that no case (other than a todo case) names in `fires` is a rule-base
 #: error (`rule-without-case`), or only counted by `validate` while cases are being written.
 RULE_WITHOUT_CASE_IS_ERROR = False
 
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 CATALOGUES = (
     ("conditions.yaml", "conditions", "condition"),
     ("massage-types.yaml", "massage_types", "massage type"),
@@ -90,99 +104,118 @@ def load_rule_base(rules_dir: Path | None = None, seeds_dir: Path | None = None)
     return _Loader(rules_dir, seeds_dir).load()
 
 
-# --- YAML with line numbers and duplicate-key detection -------------------------------------
+def iter_citations(rule_base: RuleBase) -> Iterator[tuple[str, Citation]]:
+    """Every citation in the rule base with what cites it (a rule id or "left-out")."""
+    for rule in rule_base.rules:
+        for citation in rule.citations:
+            yield rule.id, citation
+    for left in rule_base.left_out:
+        yield "left-out", left.citation
 
 
-class _Map(dict[str, Any]):
-    """A YAML mapping that remembers where it and each of its values start."""
-
-    line: int = 0
-    column: int = 0
-    marks: dict[str, tuple[int, int]]
+# --- the declarative field spec ----------------------------------------------------------------
 
 
-class _List(list[Any]):
-    line: int = 0
-    column: int = 0
+class Field(enum.Enum):
+    """What a field's value must be."""
+
+    TEXT = "a non-empty string"
+    TEXTS = "a list of strings"  # a single string counts as a list of one
+    FLAG = "true or false"
+    MAPPING = "a mapping"
+    LIST = "a list"
 
 
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int, column: int) -> None:
-        self.key, self.line, self.column = key, line, column
+@dataclass(frozen=True)
+class Spec:
+    """One record type: its noun in messages, the field naming it, and every field allowed
+    (with its type); `required` lists the fields that must be there."""
+
+    noun: str
+    fields: Mapping[str, Field | type[enum.Enum]]
+    required: frozenset[str] = frozenset()
+    named_by: str | None = "id"
 
 
-class _MarkedLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """A safe loader (libyaml's when available) that keeps marks and rejects duplicate keys."""
+def _spec(
+    noun: str,
+    required: dict[str, Field | type[enum.Enum]],
+    optional: dict[str, Field | type[enum.Enum]] | None = None,
+    named_by: str | None = "id",
+) -> Spec:
+    return Spec(noun, {**required, **(optional or {})}, frozenset(required), named_by)
 
 
-def _construct_map(loader: _MarkedLoader, node: yaml.MappingNode) -> _Map:
-    result = _Map()
-    result.line, result.column = node.start_mark.line + 1, node.start_mark.column + 1
-    result.marks = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise _DuplicateKey(
-                str(key), key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            )
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.marks[str(key)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
-    return result
+T, TS, L = Field.TEXT, Field.TEXTS, Field.LIST
+SPECS: dict[str, Spec] = {
+    **{
+        f"{key} catalogue": _spec("catalogue", {key: L}, named_by=None)
+        for _, key, _ in CATALOGUES
+        if key != "regions"
+    },
+    "regions catalogue": _spec("catalogue", {"regions": L}, {"words": L}, named_by=None),
+    "condition": _spec("condition", {"id": T, "label": T}, {"aliases": TS, "local": Field.FLAG}),
+    "massage type": _spec("massage type", {"id": T, "label": T}, {"aliases": TS}),
+    "region": _spec("region", {"id": T, "label": T}, {"aliases": TS}),
+    "setting": _spec("setting", {"id": T, "label": T}, {"aliases": TS}),
+    "region word": _spec(
+        "region word", {"id": T, "word": T, "source": T, "regions": TS, "citations": L}
+    ),
+    "citation": _spec("citation", {"source": T, "quote": T}, named_by=None),
+    "rule file": _spec("rule file", {}, {"rules": L, "cases": L}, named_by=None),
+    "rule": _spec(
+        "rule",
+        {"id": T, "kind": Kind, "effect": Effect, "advice": T, "citations": L},
+        {"conditions": TS, "scope": Field.MAPPING, "until": T},
+    ),
+    "scope": _spec("scope", {}, {"regions": TS, "types": TS, "settings": TS}, named_by=None),
+    "case": _spec(
+        "case",
+        {"name": T},
+        {
+            "conditions": TS,
+            "types": TS,
+            "regions": TS,
+            "setting": T,
+            "expect": Field.MAPPING,
+            "conflicts": TS,
+            "todo": T,
+            "fires": TS,
+            "silent": TS,
+        },
+        named_by="name",
+    ),
+    "conflicts file": _spec("conflicts file", {}, {"conflicts": L}, named_by=None),
+    "conflict": _spec("conflict", {"id": T, "rules": TS, "summary": T}, {"condition": T}),
+    "left-out file": _spec("left-out file", {}, {"left_out": L}, named_by=None),
+    "left-out passage": _spec(
+        "left-out passage", {"source": T, "quote": T, "reason": T}, named_by=None
+    ),
+    "questionnaire": _spec("questionnaire", {}, {"gates": L}, named_by=None),
+    "gate": _spec("gate", {"id": T, "question": T, "items": L}),
+    "item": _spec("item", {"text": T}, {"condition": T, "term": T}, named_by=None),
+    "ambiguous terms": _spec("ambiguous terms", {}, {"ambiguous": L}, named_by=None),
+    "ambiguous term": _spec(
+        "ambiguous term", {"term": T, "question": T, "choices": L}, {"aliases": TS}, "term"
+    ),
+    "choice": _spec("choice", {"condition": T, "means": T}, named_by=None),
+}
 
 
-def _construct_list(loader: _MarkedLoader, node: yaml.SequenceNode) -> _List:
-    result = _List(loader.construct_object(child, deep=True) for child in node.value)
-    result.line, result.column = node.start_mark.line + 1, node.start_mark.column + 1
-    return result
+@dataclass
+class Record:
+    """A validated record: `values` holds each field present with a value of the right type
+    (strings stripped, enums converted); `node` keeps the marks for later messages."""
+
+    what: str  # how messages name it: 'rule "x"', or the noun when it has no name
+    node: MarkedMap
+    values: dict[str, Any]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
 
 
-_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_map)
-_MarkedLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_list)
-
-
-# --- seeds: verbatim quotes, whitespace aside -----------------------------------------------
-
-
-class Seed:
-    """A seed article, searchable with whitespace normalised."""
-
-    def __init__(self, name: str, text: str) -> None:
-        self.name = name
-        self.text = text
-        self._words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-        self._normalised = " ".join(text[start:end] for start, end in self._words)
-        self._starts: list[int] = []  # where each word starts in the normalised text
-        position = 0
-        for start, end in self._words:
-            self._starts.append(position)
-            position += end - start + 1
-
-    def _original(self, normalised_index: int) -> int:
-        word = bisect.bisect_right(self._starts, normalised_index) - 1
-        return self._words[word][0] + normalised_index - self._starts[word]
-
-    def find(self, quote: str) -> tuple[int, int] | None:
-        """The first and last line (1-based) of `quote` in the seed, or None if absent.
-
-        Any run of whitespace in the quote matches any run in the seed; nothing else is
-        forgiven.
-        """
-        needle = " ".join(quote.split())
-        at = self._normalised.find(needle) if needle else -1
-        if at < 0:
-            return None
-        start, end = self._original(at), self._original(at + len(needle) - 1)
-        return self.text.count("\n", 0, start) + 1, self.text.count("\n", 0, end) + 1
-
-
-def load_seeds(seeds_dir: Path) -> dict[str, Seed]:
-    return {
-        path.name: Seed(path.name, path.read_text(encoding="utf-8"))
-        for path in sorted(seeds_dir.glob("*.txt"))
-    }
-
-
-# --- the loader ------------------------------------------------------------------------------
+# --- the loader --------------------------------------------------------------------------------
 
 
 class _Loader:
@@ -191,14 +224,13 @@ class _Loader:
         self.seeds_dir = seeds_dir
         self.problems: list[Problem] = []
         self.seeds: dict[str, Seed] = {}
+        self.broken_seeds: set[str] = set()  # seeds that exist but could not be read
         self.display_root = rules_dir.parent
-        self.rule_ids: dict[str, str] = {}  # rule id -> file that defines it
-        self.region_word_nodes: tuple[str, list[Any]] = ("", [])
-        self.rule_nodes: dict[str, tuple[str, _Map]] = {}
+        self.rule_nodes: dict[str, tuple[str, MarkedMap]] = {}  # rule id -> where it is
         self.words: dict[str, RegionWord] = {}
         self.unreadable_rules = False  # a rule file failed to parse: skip rule references
 
-    # problems ---------------------------------------------------------------------------
+    # problems -------------------------------------------------------------------------------
 
     def _display(self, path: Path) -> str:
         try:
@@ -208,99 +240,104 @@ class _Loader:
 
     def problem(self, file: str, at: Any, message: str, code: str, key: str | None = None) -> None:
         line, column = getattr(at, "line", 1), getattr(at, "column", 1)
-        if key is not None and isinstance(at, _Map) and key in at.marks:
+        if key is not None and isinstance(at, MarkedMap) and key in at.marks:
             line, column = at.marks[key]
         self.problems.append(Problem(file, line, column, message, code))
 
-    def read(self, path: Path) -> _Map | None:
+    def read(self, path: Path, *, optional: bool = False) -> MarkedMap | None:
+        """The top-level mapping of the YAML file at `path`, or None (with a problem)."""
         file = self._display(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            data = read_yaml_file(path)
         except FileNotFoundError:
-            self.problems.append(Problem(file, 1, 1, "file is missing", "missing-file"))
+            if not optional:
+                self.problems.append(Problem(file, 1, 1, "file is missing", "missing-file"))
             return None
-        except (OSError, UnicodeDecodeError) as error:
-            self.problems.append(Problem(file, 1, 1, f"cannot read file: {error}", "unreadable"))
+        except YamlError as error:
+            self.problems.append(Problem(file, error.line, error.column, error.message, error.code))
             return None
-        try:
-            data = yaml.load(text, Loader=_MarkedLoader)
-        except _DuplicateKey as error:
-            self.problems.append(
-                Problem(
-                    file, error.line, error.column, f'duplicate key "{error.key}"', "duplicate-key"
-                )
-            )
-            return None
-        except yaml.MarkedYAMLError as error:
-            mark = error.problem_mark
-            line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            self.problems.append(
-                Problem(file, line, column, f"invalid YAML: {error.problem}", "yaml-syntax")
-            )
-            return None
-        if not isinstance(data, _Map):
+        if not isinstance(data, MarkedMap):
             self.problems.append(
                 Problem(file, 1, 1, "expected a mapping at the top level", "bad-type")
             )
             return None
         return data
 
-    # typed field access ---------------------------------------------------------------------
+    # records, by their spec -----------------------------------------------------------------
 
-    def fields(
-        self, file: str, what: str, node: Any, required: set[str], optional: set[str]
-    ) -> _Map | None:
-        if not isinstance(node, _Map):
+    def record(self, file: str, kind: str, node: Any, prefix: str = "") -> Record | None:
+        """Check `node` against the spec of `kind`: a mapping, no field missing or unknown,
+        every value of its type. None when it is not a mapping; otherwise the valid values."""
+        spec = SPECS[kind]
+        name = node.get(spec.named_by) if spec.named_by and isinstance(node, MarkedMap) else None
+        named = isinstance(name, str) and name.strip()
+        what = f'{spec.noun} "{name.strip()}"' if named else spec.noun  # type: ignore[union-attr]
+        what = f"{prefix}{what}"
+        if not isinstance(node, MarkedMap):
             self.problem(file, node, f"{what}: expected a mapping", "bad-type")
             return None
-        for key in sorted(required - node.keys()):
+        for key in sorted(spec.required - node.keys()):
             self.problem(file, node, f'{what}: missing field "{key}"', "missing-field")
-        for key in sorted(node.keys() - required - optional):
-            self.problem(file, node, f'{what}: unknown field "{key}"', "unknown-field", key)
-        return node
+        values: dict[str, Any] = {}
+        for key, value in node.items():
+            field = spec.fields.get(key)
+            if field is None:
+                self.problem(file, node, f'{what}: unknown field "{key}"', "unknown-field", key)
+                continue
+            if value is None:
+                continue
+            checked = self.check_value(file, what, node, key, value, field)
+            if checked is not None:
+                values[key] = checked
+        return Record(what, node, values)
 
-    def text(
-        self,
-        file: str,
-        what: str,
-        node: _Map,
-        key: str,
-        *,
-        required: bool = True,
-    ) -> str | None:
-        value = node.get(key)
-        if value is None:
+    def check_value(
+        self, file: str, what: str, node: MarkedMap, key: str, value: Any, field: Any
+    ) -> Any:
+        if isinstance(field, enum.EnumMeta):
+            try:
+                return field(value)
+            except ValueError:
+                members: list[enum.Enum] = list(field)
+                choices = ", ".join(str(m.value) for m in members)
+                self.problem(
+                    file,
+                    node,
+                    f'{what}: {key} "{value}" is not one of {choices}',
+                    f"bad-{key}",
+                    key,
+                )
+                return None
+        if field is Field.TEXT and isinstance(value, str) and value.strip():
+            return value.strip()
+        if field is Field.TEXTS:
+            items = [value] if isinstance(value, str) else value
+            if isinstance(items, list) and all(isinstance(v, str) for v in items):
+                return tuple(v.strip() for v in items)
+        if field is Field.FLAG and isinstance(value, bool):
+            return value
+        if field is Field.MAPPING and isinstance(value, MarkedMap):
+            return value
+        if field is Field.LIST and isinstance(value, MarkedList):
+            return value
+        message = {
+            Field.TEXT: f'{what}: field "{key}" must be a non-empty string',
+            Field.TEXTS: f'{what}: field "{key}" must be a list of strings',
+            Field.FLAG: f'{what}: field "{key}" must be true or false',
+            Field.MAPPING: f'{what}: field "{key}" must be a mapping',
+            Field.LIST: f'{what}: "{key}" must be a list',
+        }[field]
+        self.problem(file, node, message, "bad-type", key)
+        return None
+
+    def document(self, path: Path, kind: str, *, optional: bool = False) -> Record | None:
+        """A whole file as a record of `kind` (its top-level fields)."""
+        data = self.read(path, optional=optional)
+        if data is None:
             return None
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.problem(
-                file, node, f'{what}: field "{key}" must be a non-empty string', "bad-type", key
-            )
-            return None
-        return value.strip()
+        return self.record(self._display(path), kind, data)
 
-    def strings(self, file: str, what: str, node: _Map, key: str) -> tuple[str, ...]:
-        value = node.get(key)
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(
-                file, node, f'{what}: field "{key}" must be a list of strings', "bad-type", key
-            )
-            return ()
-        return tuple(v.strip() for v in value)
-
-    def items(self, file: str, data: _Map, key: str) -> list[Any]:
-        value = data.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.problem(file, data, f'"{key}" must be a list', "bad-type", key)
-            return []
-        return value
-
-    # loading ----------------------------------------------------------------------------------
+    # loading --------------------------------------------------------------------------------
 
     def load(self) -> RuleBase:
         if not self.rules_dir.is_dir():
@@ -315,13 +352,7 @@ class _Loader:
                     )
                 ]
             )
-        self.seeds = load_seeds(self.seeds_dir) if self.seeds_dir.is_dir() else {}
-        if not self.seeds:
-            self.problems.append(
-                Problem(
-                    self._display(self.seeds_dir), 1, 1, "no seed articles found", "missing-file"
-                )
-            )
+        self.load_seed_index()
 
         catalogues = [self.load_catalogue(*spec) for spec in CATALOGUES]
         conditions, types, regions, settings = catalogues
@@ -331,11 +362,10 @@ class _Loader:
             "region": {e.id for e in regions},
             "setting": {e.id for e in settings},
         }
-        region_words = self.load_region_words(known["region"])
+        region_words = tuple(self.words.values())
 
         rules: list[Rule] = []
-        cases: list[Case] = []
-        case_nodes: list[tuple[str, _Map, Case]] = []
+        cases: list[tuple[str, Record, Case]] = []
         groups = sorted((self.rules_dir / "groups").glob("*.yaml"))
         if not groups:
             self.problems.append(
@@ -348,26 +378,24 @@ class _Loader:
                 )
             )
         for path in groups:
-            data = self.read(path)
-            if data is None:
+            document = self.document(path, "rule file")
+            if document is None:
                 self.unreadable_rules = True
                 continue
             file = self._display(path)
-            self.fields(file, "rule file", data, set(), {"rules", "cases"})
-            for node in self.items(file, data, "rules"):
+            for node in document.get("rules", ()):
                 rule = self.load_rule(file, node, known)
                 if rule is not None:
                     rules.append(rule)
-            for node in self.items(file, data, "cases"):
-                case = self.load_case(file, node)
-                if case is not None:
-                    cases.append(case)
-                    case_nodes.append((file, node, case))
+            for node in document.get("cases", ()):
+                loaded = self.load_case(file, node)
+                if loaded is not None:
+                    cases.append((file, *loaded))
         if not self.unreadable_rules:
-            for file, node, case in case_nodes:
-                self.check_case_rules(file, node, case)
+            for file, record, case in cases:
+                self.check_case_rules(file, record, case)
             if RULE_WITHOUT_CASE_IS_ERROR:
-                self.check_rules_have_cases(cases)
+                self.check_rules_have_cases([case for _, _, case in cases])
 
         conflicts = self.load_conflicts({r.id: r for r in rules}, known["condition"])
         left_out = self.load_left_out()
@@ -384,11 +412,34 @@ class _Loader:
             rules=tuple(rules),
             conflicts=conflicts,
             left_out=left_out,
-            cases=tuple(cases),
+            cases=tuple(case for _, _, case in cases),
             gates=gates,
             ambiguities=ambiguities,
             region_words=region_words,
         )
+
+    def load_seed_index(self) -> None:
+        if self.seeds_dir.is_dir():
+            self.seeds, errors = load_seeds(self.seeds_dir)
+            for error in errors:
+                self.broken_seeds.add(error.path.name)
+                self.problems.append(
+                    Problem(
+                        self._display(error.path),
+                        error.line,
+                        error.column,
+                        error.message,
+                        "bad-seed",
+                    )
+                )
+        if not self.seeds and not self.broken_seeds:
+            self.problems.append(
+                Problem(
+                    self._display(self.seeds_dir), 1, 1, "no seed articles found", "missing-file"
+                )
+            )
+
+    # catalogues -----------------------------------------------------------------------------
 
     def load_catalogue(self, filename: str, key: str, noun: str) -> tuple[Entry, ...]:
         path = self.rules_dir / filename
@@ -396,133 +447,152 @@ class _Loader:
         if data is None:
             return ()
         file = self._display(path)
-        self.fields(file, "catalogue", data, {key}, {"words"} if key == "regions" else set())
-        if key == "regions":
-            self.region_word_nodes = (file, self.items(file, data, "words"))
-        entries: list[Entry] = []
-        claimed: dict[str, str] = {}  # normalised name -> entry id
-        for node in self.items(file, data, key):
-            optional = {"aliases", "local"} if key == "conditions" else {"aliases"}
-            if self.fields(file, noun, node, {"id", "label"}, optional) is None:
+        document = self.record(file, f"{key} catalogue", data)
+        assert document is not None  # data is a mapping
+        entries: dict[str, Entry] = {}
+        claimed: dict[str, tuple[str, str]] = {}  # normalised name -> (entry id, name)
+        for node in document.get(key, ()):
+            record = self.record(file, noun, node)
+            if record is None:
                 continue
-            entry_id = self.text(file, noun, node, "id")
-            label = self.text(file, noun, node, "label")
+            entry_id, label = record.get("id"), record.get("label")
             if entry_id is None or label is None:
                 continue
-            what = f'{noun} "{entry_id}"'
+            what = record.what
             if not ID_PATTERN.match(entry_id):
                 self.problem(file, node, f"{what}: id must be kebab-case", "bad-id", "id")
-            aliases = self.strings(file, what, node, "aliases")
-            local = node.get("local", False)
-            if not isinstance(local, bool):
-                self.problem(
-                    file, node, f'{what}: field "local" must be true or false', "bad-type", "local"
-                )
-                local = False
-            if any(e.id == entry_id for e in entries):
+            aliases: tuple[str, ...] = record.get("aliases", ())
+            if entry_id in entries:
                 self.problem(file, node, f"{what}: id already used", "duplicate-id", "id")
                 continue
             for name in dict.fromkeys((entry_id, label, *aliases)):
                 normal = normalise(name)
-                owner = claimed.get(normal)
-                if owner is not None and owner != entry_id:
+                owner, spelled = claimed.get(normal, (entry_id, name))
+                if owner != entry_id:
+                    spelling = f' (as "{spelled}")' if _plain(spelled) != _plain(name) else ""
                     self.problem(
                         file,
                         node,
-                        f'{what}: name "{name}" is already claimed by {noun} "{owner}"',
+                        f'{what}: name "{name}" is already claimed by {noun} "{owner}"' + spelling,
                         "duplicate-alias",
                         "aliases" if name in aliases else "label",
                     )
-                claimed.setdefault(normal, entry_id)
-            entries.append(Entry(entry_id, label, aliases, local))
-        return tuple(entries)
+                claimed.setdefault(normal, (entry_id, name))
+            entries[entry_id] = Entry(entry_id, label, aliases, record.get("local", False))
+        if key == "regions":
+            self.load_region_words(file, document.get("words", ()), set(entries))
+        return tuple(entries.values())
 
-    def citations(
-        self,
-        file: str,
-        what: str,
-        node: _Map,
-        key: str = "citations",
-    ) -> tuple[Citation, ...]:
-        found: list[Citation] = []
-        value = node.get(key)
+    def load_region_words(self, file: str, nodes: list[Any], regions: set[str]) -> None:
+        for node in nodes:
+            record = self.record(file, "region word", node)
+            if record is None or record.get("id") is None:
+                continue
+            word_id, what = record.get("id"), record.what
+            if not ID_PATTERN.match(word_id):
+                self.problem(file, node, f"{what}: id must be kebab-case", "bad-id", "id")
+            if word_id in self.words or word_id in regions:
+                self.problem(file, node, f"{what}: id already used", "duplicate-id", "id")
+                continue
+            word_regions: tuple[str, ...] = record.get("regions", ())
+            if "regions" in record.values and not word_regions:
+                self.problem(
+                    file, node, f'{what}: "regions" must be a non-empty list', "bad-type", "regions"
+                )
+            self.check_refs(file, what, node, "regions", word_regions, regions, "region")
+            source = record.get("source")
+            if source is not None:
+                source = source.removeprefix("seeds/")
+                if source not in self.seeds and source not in self.broken_seeds:
+                    self.problem(
+                        file,
+                        node,
+                        f'{what}: unknown source "{source}" (not in seeds/)',
+                        "unknown-source",
+                        "source",
+                    )
+            citations = self.citations(file, record)
+            for cite, citation in zip(record.get("citations", ()), citations, strict=False):
+                if source is not None and citation.source != f"seeds/{source}":
+                    self.problem(
+                        file,
+                        cite,
+                        f"{what}: a defining passage must come from its source {source}",
+                        "region-word-source",
+                        "source",
+                    )
+            word = record.get("word")
+            if word is None or source is None or not word_regions or not citations:
+                continue
+            self.words[word_id] = RegionWord(word_id, word, source, word_regions, citations)
+
+    # citations ------------------------------------------------------------------------------
+
+    def citations(self, file: str, record: Record) -> tuple[Citation, ...]:
+        value = record.get("citations")
         if value is None:
             return ()
-        if not isinstance(value, list) or not value:
-            self.problem(file, node, f'{what}: "{key}" must be a non-empty list', "bad-type", key)
-            return ()
-        for cite in value:
-            citation = self.citation(file, what, cite)
-            if citation is not None:
-                found.append(citation)
-        return tuple(found)
-
-    def citation(
-        self,
-        file: str,
-        what: str,
-        cite: Any,
-        also: frozenset[str] = frozenset(),
-    ) -> Citation | None:
-        if (
-            self.fields(
+        if not value:
+            self.problem(
                 file,
-                f"{what}: citation" if not also else what,
-                cite,
-                {"source", "quote", *also},
-                set(),
+                record.node,
+                f'{record.what}: "citations" must be a non-empty list',
+                "bad-type",
+                "citations",
             )
-            is None
-        ):
+            return ()
+        found = (self.citation(file, record.what, cite) for cite in value)
+        return tuple(c for c in found if c is not None)
+
+    def citation(self, file: str, what: str, node: Any, kind: str = "citation") -> Citation | None:
+        record = self.record(file, kind, node, f"{what}: " if kind == "citation" else "")
+        if record is None:
             return None
-        source = self.text(file, f"{what}: citation", cite, "source")
-        quote = self.text(file, f"{what}: citation", cite, "quote")
+        source, quote = record.get("source"), record.get("quote")
         if source is None or quote is None:
             return None
         source = source.removeprefix("seeds/")
         seed = self.seeds.get(source)
         if seed is None:
-            self.problem(
-                file,
-                cite,
-                f'{what}: unknown source "{source}" (not in seeds/)',
-                "unknown-source",
-                "source",
-            )
+            if source not in self.broken_seeds:
+                self.problem(
+                    file,
+                    node,
+                    f'{what}: unknown source "{source}" (not in seeds/)',
+                    "unknown-source",
+                    "source",
+                )
             return None
         lines = seed.find(quote)
         if lines is None:
             self.problem(
-                file, cite, f"{what}: quote not found in seeds/{source}", "bad-citation", "quote"
+                file, node, f"{what}: quote not found in seeds/{source}", "bad-citation", "quote"
             )
             return None
         return Citation(f"seeds/{source}", lines[0], " ".join(quote.split()), lines[1])
 
+    # rules ----------------------------------------------------------------------------------
+
     def load_rule(self, file: str, node: Any, known: dict[str, set[str]]) -> Rule | None:
-        required = {"id", "kind", "effect", "advice", "citations"}
-        rule_id = self.text(file, "rule", node, "id") if isinstance(node, _Map) else None
-        what = f'rule "{rule_id}"' if rule_id else "rule"
-        if self.fields(file, what, node, required, {"conditions", "scope", "until"}) is None:
+        record = self.record(file, "rule", node)
+        if record is None or record.get("id") is None:
             return None
-        if rule_id is None:
-            return None
-        if rule_id in self.rule_ids:
+        rule_id, what = record.get("id"), record.what
+        if rule_id in self.rule_nodes:
             self.problem(
                 file,
                 node,
-                f"{what}: id already used in {self.rule_ids[rule_id]}",
+                f"{what}: id already used in {self.rule_nodes[rule_id][0]}",
                 "duplicate-id",
                 "id",
             )
-        self.rule_ids.setdefault(rule_id, file)
         self.rule_nodes.setdefault(rule_id, (file, node))
         if not ID_PATTERN.match(rule_id):
             self.problem(file, node, f"{what}: id must be kebab-case", "bad-id", "id")
 
-        conditions = self.strings(file, what, node, "conditions")
+        conditions: tuple[str, ...] = record.get("conditions", ())
         self.check_refs(file, what, node, "conditions", conditions, known["condition"], "condition")
-        kind = self.enum(file, what, node, "kind", Kind)
-        effect = self.enum(file, what, node, "effect", Effect)
+        kind, effect = record.get("kind"), record.get("effect")
         if kind is not None and effect is not None and effect not in ALLOWED_EFFECTS[kind]:
             allowed = " or ".join(sorted(e.value for e in ALLOWED_EFFECTS[kind]))
             self.problem(
@@ -532,7 +602,7 @@ class _Loader:
                 "bad-effect",
                 "effect",
             )
-        until = self.text(file, what, node, "until")
+        until = record.get("until")
         if kind is Kind.TEMPORARY and until is None:
             self.problem(
                 file,
@@ -540,9 +610,8 @@ class _Loader:
                 f'{what}: a temporary rule needs "until" (what must pass first)',
                 "missing-until",
             )
-        scope, words = self.scope(file, what, node, known)
-        advice = self.text(file, what, node, "advice")
-        citations = self.citations(file, what, node)
+        scope, words = self.scope(file, record, known)
+        citations = self.citations(file, record)
         cited = {c.source for c in citations}
         for word in words:
             if citations and f"seeds/{word.source}" not in cited:
@@ -554,6 +623,7 @@ class _Loader:
                     "region-word-source",
                     "regions",
                 )
+        advice = record.get("advice")
         if kind is None or effect is None or advice is None or not citations:
             return None
         return Rule(
@@ -565,29 +635,14 @@ class _Loader:
             advice,
             citations,
             until,
-            tuple(dict.fromkeys(w.id for w in words)),
+            tuple(w.id for w in words),
         )
-
-    def enum(
-        self, file: str, what: str, node: _Map, key: str, enum_type: Callable[[str], Any]
-    ) -> Any:
-        value = node.get(key)
-        if value is None:
-            return None
-        try:
-            return enum_type(value)
-        except ValueError:
-            choices = ", ".join(m.value for m in enum_type)  # type: ignore[attr-defined]
-            self.problem(
-                file, node, f'{what}: {key} "{value}" is not one of {choices}', f"bad-{key}", key
-            )
-            return None
 
     def check_refs(
         self,
         file: str,
         what: str,
-        node: _Map,
+        node: MarkedMap,
         key: str,
         values: tuple[str, ...],
         known: set[str],
@@ -604,158 +659,96 @@ class _Loader:
                 )
 
     def scope(
-        self, file: str, what: str, node: _Map, known: dict[str, set[str]]
+        self, file: str, rule: Record, known: dict[str, set[str]]
     ) -> tuple[Scope, tuple[RegionWord, ...]]:
         """The rule's scope with region words expanded, and the words it named."""
-        value = node.get("scope")
-        if value is None:
+        node = rule.get("scope")
+        if node is None:
             return Scope(), ()
-        if (
-            self.fields(file, f"{what}: scope", value, set(), {"regions", "types", "settings"})
-            is None
-        ):
+        record = self.record(file, "scope", node, f"{rule.what}: ")
+        if record is None:
             return Scope(), ()
-        named = self.strings(file, what, value, "regions")
-        types = self.strings(file, what, value, "types")
-        settings = self.strings(file, what, value, "settings")
+        named: tuple[str, ...] = record.get("regions", ())
+        types: tuple[str, ...] = record.get("types", ())
+        settings: tuple[str, ...] = record.get("settings", ())
         regions: list[str] = []
         words: list[RegionWord] = []
         for name in named:
             word = self.words.get(name)
-            if word is not None:
+            if word is None:
+                regions.append(name)
+            elif word not in words:
                 words.append(word)
                 regions += word.regions
-            else:
-                regions.append(name)
+        plain = tuple(r for r in named if r not in self.words)
+        self.check_refs(file, rule.what, node, "regions", plain, known["region"], "region")
         self.check_refs(
-            file,
-            what,
-            value,
-            "regions",
-            tuple(r for r in named if r not in self.words),
-            known["region"],
-            "region",
+            file, rule.what, node, "types", types, known["massage type"], "massage type"
         )
-        self.check_refs(file, what, value, "types", types, known["massage type"], "massage type")
-        self.check_refs(file, what, value, "settings", settings, known["setting"], "setting")
+        self.check_refs(file, rule.what, node, "settings", settings, known["setting"], "setting")
         return Scope(tuple(dict.fromkeys(regions)), types, settings), tuple(words)
 
-    def load_region_words(self, regions: set[str]) -> tuple[RegionWord, ...]:
-        file, nodes = self.region_word_nodes
-        found: list[RegionWord] = []
-        for node in nodes:
-            word_id = self.text(file, "region word", node, "id") if isinstance(node, _Map) else None
-            what = f'region word "{word_id}"' if word_id else "region word"
-            if (
-                self.fields(
-                    file, what, node, {"id", "word", "source", "regions", "citations"}, set()
-                )
-                is None
-                or word_id is None
-            ):
-                continue
-            if not ID_PATTERN.match(word_id):
-                self.problem(file, node, f"{what}: id must be kebab-case", "bad-id", "id")
-            if word_id in self.words or word_id in regions:
-                self.problem(file, node, f"{what}: id already used", "duplicate-id", "id")
-                continue
-            word = self.text(file, what, node, "word")
-            source = self.text(file, what, node, "source")
-            word_regions = self.strings(file, what, node, "regions")
-            if not word_regions and "regions" in node:
-                self.problem(
-                    file, node, f'{what}: "regions" must be a non-empty list', "bad-type", "regions"
-                )
-            self.check_refs(file, what, node, "regions", word_regions, regions, "region")
-            if source is not None:
-                source = source.removeprefix("seeds/")
-                if source not in self.seeds:
-                    self.problem(
-                        file,
-                        node,
-                        f'{what}: unknown source "{source}" (not in seeds/)',
-                        "unknown-source",
-                        "source",
-                    )
-            citations = self.citations(file, what, node)
-            for cite, citation in zip(node.get("citations") or (), citations, strict=False):
-                if source is not None and citation.source != f"seeds/{source}":
-                    self.problem(
-                        file,
-                        cite,
-                        f"{what}: a defining passage must come from its source {source}",
-                        "region-word-source",
-                        "source",
-                    )
-            if word is None or source is None or not word_regions or not citations:
-                continue
-            region_word = RegionWord(word_id, word, source, word_regions, citations)
-            self.words[word_id] = region_word
-            found.append(region_word)
-        return tuple(found)
+    # cases ----------------------------------------------------------------------------------
 
-    def load_case(self, file: str, node: Any) -> Case | None:
-        if (
-            self.fields(
-                file,
-                "case",
-                node,
-                {"name"},
-                {
-                    "conditions",
-                    "types",
-                    "regions",
-                    "setting",
-                    "expect",
-                    "conflicts",
-                    "todo",
-                    "fires",
-                    "silent",
-                },
-            )
-            is None
-        ):
+    def load_case(self, file: str, node: Any) -> tuple[Record, Case] | None:
+        record = self.record(file, "case", node)
+        if record is None or record.get("name") is None:
             return None
-        name = self.text(file, "case", node, "name")
-        if name is None:
-            return None
-        what = f'case "{name}"'
+        what = record.what
         expect: list[tuple[str, Verdict]] = []
-        raw = node.get("expect")
-        if raw is not None and not isinstance(raw, _Map):
-            self.problem(
-                file, node, f"{what}: expect must map selectors to verdicts", "bad-type", "expect"
-            )
+        raw = record.get("expect")
+        if "expect" in node and raw is None and node["expect"] is not None:
+            pass  # already reported as not a mapping
         elif raw is not None:
             for selector, verdict in raw.items():
                 try:
-                    expect.append((str(selector), Verdict(verdict)))
+                    expect.append((selector, Verdict(verdict)))
                 except ValueError:
                     self.problem(
-                        file,
-                        raw,
-                        f'{what}: "{verdict}" is not a verdict',
-                        "bad-verdict",
-                        str(selector),
+                        file, raw, f'{what}: "{verdict}" is not a verdict', "bad-verdict", selector
                     )
-        todo = self.text(file, what, node, "todo")
-        if raw is None and todo is None:
+        todo = record.get("todo")
+        if "expect" not in node and todo is None:
             self.problem(file, node, f"{what}: needs expect (or todo)", "missing-field")
-        return Case(
-            name=name,
+        case = Case(
+            name=record.get("name"),
             file=file,
-            conditions=self.strings(file, what, node, "conditions"),
-            types=self.strings(file, what, node, "types"),
-            regions=self.strings(file, what, node, "regions"),
-            setting=self.text(file, what, node, "setting"),
+            conditions=record.get("conditions", ()),
+            types=record.get("types", ()),
+            regions=record.get("regions", ()),
+            setting=record.get("setting"),
             expect=tuple(expect),
-            conflicts=self.strings(file, what, node, "conflicts"),
+            conflicts=record.get("conflicts", ()),
             todo=todo,
-            fires=self.strings(file, what, node, "fires"),
-            silent=self.strings(file, what, node, "silent"),
+            fires=record.get("fires", ()),
+            silent=record.get("silent", ()),
             line=node.line,
             column=node.column,
         )
+        return record, case
+
+    def check_case_rules(self, file: str, record: Record, case: Case) -> None:
+        """The rules a case names in fires/silent exist, and none is in both."""
+        for key, rule_ids in (("fires", case.fires), ("silent", case.silent)):
+            for rule_id in rule_ids:
+                if rule_id not in self.rule_nodes:
+                    self.problem(
+                        file,
+                        record.node,
+                        f'{record.what}: unknown rule "{rule_id}" in {key}',
+                        "unknown-rule",
+                        key,
+                    )
+        silent = set(case.silent)
+        for rule_id in dict.fromkeys(case.fires):
+            if rule_id in silent:
+                self.problem(
+                    file,
+                    record.node,
+                    f'{record.what}: rule "{rule_id}" cannot both fire and stay silent',
+                    "case-contradiction",
+                    "silent",
+                )
 
     def check_rules_have_cases(self, cases: list[Case]) -> None:
         named = {rule_id for case in cases if not case.todo for rule_id in case.fires}
@@ -769,53 +762,23 @@ class _Loader:
                     "id",
                 )
 
-    def check_case_rules(self, file: str, node: _Map, case: Case) -> None:
-        """The rules a case names in fires/silent exist, and none is in both."""
-        what = f'case "{case.name}"'
-        for key, rule_ids in (("fires", case.fires), ("silent", case.silent)):
-            for rule_id in rule_ids:
-                if rule_id not in self.rule_ids:
-                    self.problem(
-                        file,
-                        node,
-                        f'{what}: unknown rule "{rule_id}" in {key}',
-                        "unknown-rule",
-                        key,
-                    )
-        silent = set(case.silent)
-        for rule_id in dict.fromkeys(case.fires):
-            if rule_id in silent:
-                self.problem(
-                    file,
-                    node,
-                    f'{what}: rule "{rule_id}" cannot both fire and stay silent',
-                    "case-contradiction",
-                    "silent",
-                )
+    # conflicts, left-out passages -----------------------------------------------------------
 
-    def load_conflicts(
-        self,
-        rules: dict[str, Rule],
-        conditions: set[str],
-    ) -> tuple[Conflict, ...]:
+    def load_conflicts(self, rules: dict[str, Rule], conditions: set[str]) -> tuple[Conflict, ...]:
         path = self.rules_dir / "conflicts.yaml"
-        data = self.read(path)
-        if data is None:
+        document = self.document(path, "conflicts file")
+        if document is None:
             return ()
         file = self._display(path)
-        found: list[Conflict] = []
-        for node in self.items(file, data, "conflicts"):
-            if (
-                self.fields(file, "conflict", node, {"id", "rules", "summary"}, {"condition"})
-                is None
-            ):
+        found: dict[str, Conflict] = {}
+        for node in document.get("conflicts", ()):
+            record = self.record(file, "conflict", node)
+            if record is None:
                 continue
-            conflict_id = self.text(file, "conflict", node, "id")
-            summary = self.text(file, "conflict", node, "summary")
+            conflict_id, summary, what = record.get("id"), record.get("summary"), record.what
             if conflict_id is None or summary is None:
                 continue
-            what = f'conflict "{conflict_id}"'
-            condition = self.text(file, what, node, "condition")
+            condition = record.get("condition")
             if condition is not None and condition not in conditions:
                 self.problem(
                     file,
@@ -824,13 +787,24 @@ class _Loader:
                     "unknown-condition",
                     "condition",
                 )
-            rule_ids = self.strings(file, what, node, "rules")
-            if len(rule_ids) < 2:
+            rule_ids: tuple[str, ...] = record.get("rules", ())
+            if len(set(rule_ids)) < 2:
                 self.problem(file, node, f"{what}: needs at least two rules", "bad-type", "rules")
+            seen: set[str] = set()
             for rule_id in rule_ids:
-                rule = rules.get(rule_id)
-                if rule is None and self.unreadable_rules:
+                if rule_id in seen:
+                    self.problem(
+                        file,
+                        node,
+                        f'{what}: rule "{rule_id}" is named twice',
+                        "duplicate-rule",
+                        "rules",
+                    )
                     continue
+                seen.add(rule_id)
+                rule = rules.get(rule_id)
+                if rule is None and (self.unreadable_rules or rule_id in self.rule_nodes):
+                    continue  # its file, or the rule itself, is already reported
                 if rule is None:
                     self.problem(
                         file, node, f'{what}: unknown rule "{rule_id}"', "unknown-rule", "rules"
@@ -843,39 +817,37 @@ class _Loader:
                         "conflict-condition",
                         "rules",
                     )
-            if any(c.id == conflict_id for c in found):
+            if conflict_id in found:
                 self.problem(file, node, f"{what}: id already used", "duplicate-id", "id")
-            found.append(Conflict(conflict_id, condition, rule_ids, summary))
-        return tuple(found)
+                continue
+            found[conflict_id] = Conflict(
+                conflict_id, condition, tuple(seen_in_order(rule_ids)), summary
+            )
+        return tuple(found.values())
 
     def load_left_out(self) -> tuple[LeftOut, ...]:
         path = self.rules_dir / "left-out.yaml"
-        data = self.read(path)
-        if data is None:
+        document = self.document(path, "left-out file")
+        if document is None:
             return ()
         file = self._display(path)
         found: list[LeftOut] = []
-        for node in self.items(file, data, "left_out"):
-            reason = (
-                self.text(file, "left-out passage", node, "reason")
-                if isinstance(node, _Map)
-                else None
-            )
-            citation = self.citation(file, "left-out passage", node, frozenset({"reason"}))
-            if citation is not None and reason is not None:
-                found.append(LeftOut(citation, reason))
+        for node in document.get("left_out", ()):
+            reason = node.get("reason") if isinstance(node, MarkedMap) else None
+            citation = self.citation(file, "left-out passage", node, "left-out passage")
+            if citation is not None and isinstance(reason, str) and reason.strip():
+                found.append(LeftOut(citation, reason.strip()))
         return tuple(found)
+
+    # ambiguous terms and the questionnaire --------------------------------------------------
 
     def load_ambiguities(self, conditions: tuple[Entry, ...]) -> tuple[Ambiguity, ...]:
         """rules/ambiguous.yaml: everyday terms that must be asked about (optional file)."""
         path = self.rules_dir / "ambiguous.yaml"
-        if not path.exists():
-            return ()
-        data = self.read(path)
-        if data is None:
+        document = self.document(path, "ambiguous terms", optional=True)
+        if document is None:
             return ()
         file = self._display(path)
-        self.fields(file, "ambiguous terms", data, set(), {"ambiguous"})
         condition_names = {
             normalise(name): entry.id
             for entry in conditions
@@ -884,20 +856,14 @@ class _Loader:
         known = {entry.id for entry in conditions}
         claimed: dict[str, str] = {}  # normalised name -> term
         found: list[Ambiguity] = []
-        for node in self.items(file, data, "ambiguous"):
-            term = (
-                self.text(file, "ambiguous term", node, "term") if isinstance(node, _Map) else None
-            )
-            what = f'ambiguous term "{term}"' if term else "ambiguous term"
-            if (
-                self.fields(file, what, node, {"term", "question", "choices"}, {"aliases"}) is None
-                or term is None
-            ):
+        for node in document.get("ambiguous", ()):
+            record = self.record(file, "ambiguous term", node)
+            if record is None or record.get("term") is None:
                 continue
-            aliases = self.strings(file, what, node, "aliases")
-            question = self.text(file, what, node, "question")
+            term, what = record.get("term"), record.what
+            aliases: tuple[str, ...] = record.get("aliases", ())
             for name in dict.fromkeys((term, *aliases)):
-                key = "aliases" if name in aliases else "term"
+                key = "term" if name == term else "aliases"
                 normal = normalise(name)
                 owner = condition_names.get(normal)
                 if owner is not None:
@@ -918,83 +884,76 @@ class _Loader:
                         key,
                     )
                 claimed.setdefault(normal, term)
-            choices: list[Choice] = []
-            for choice in self.items(file, node, "choices"):
-                if (
-                    self.fields(file, f"{what}: choice", choice, {"condition", "means"}, set())
-                    is None
-                ):
+            choices: dict[str, Choice] = {}
+            for choice_node in record.get("choices", ()):
+                choice = self.record(file, "choice", choice_node, f"{what}: ")
+                if choice is None:
                     continue
-                condition = self.text(file, f"{what}: choice", choice, "condition")
-                means = self.text(file, f"{what}: choice", choice, "means")
+                condition, means = choice.get("condition"), choice.get("means")
                 if condition is None or means is None:
                     continue
                 if condition not in known:
                     self.problem(
                         file,
-                        choice,
+                        choice_node,
                         f'{what}: unknown condition "{condition}"',
                         "unknown-condition",
                         "condition",
                     )
-                elif any(c.condition == condition for c in choices):
+                elif condition in choices:
                     self.problem(
                         file,
-                        choice,
+                        choice_node,
                         f'{what}: condition "{condition}" is a choice twice',
                         "duplicate-choice",
                         "condition",
                     )
                     continue
-                choices.append(Choice(condition, means))
-            if "choices" in node and len(choices) < 2 and isinstance(node["choices"], list):
+                choices[condition] = Choice(condition, means)
+            if "choices" in record.values and len(choices) < 2:
                 self.problem(
                     file, node, f"{what}: needs at least two choices", "too-few-choices", "choices"
                 )
+            question = record.get("question")
             if question is None or len(choices) < 2:
                 continue
-            found.append(Ambiguity(term, aliases, question, tuple(choices)))
+            found.append(Ambiguity(term, aliases, question, tuple(choices.values())))
         return tuple(found)
 
     def load_questionnaire(self, conditions: set[str], terms: set[str]) -> tuple[Gate, ...]:
         path = self.rules_dir / "questionnaire.yaml"
-        data = self.read(path)
-        if data is None:
+        document = self.document(path, "questionnaire")
+        if document is None:
             return ()
         file = self._display(path)
-        gates: list[Gate] = []
-        for node in self.items(file, data, "gates"):
-            if self.fields(file, "gate", node, {"id", "question", "items"}, set()) is None:
+        gates: dict[str, Gate] = {}
+        for node in document.get("gates", ()):
+            record = self.record(file, "gate", node)
+            if record is None:
                 continue
-            gate_id = self.text(file, "gate", node, "id")
-            question = self.text(file, "gate", node, "question")
+            gate_id, question, what = record.get("id"), record.get("question"), record.what
             if gate_id is None or question is None:
                 continue
-            what = f'gate "{gate_id}"'
             items: list[QuestionItem] = []
-            for item in self.items(file, node, "items"):
-                if (
-                    self.fields(file, f"{what}: item", item, {"text"}, {"condition", "term"})
-                    is None
-                ):
+            for item_node in record.get("items", ()):
+                item = self.record(file, "item", item_node, f"{what}: ")
+                if item is None:
                     continue
-                text = self.text(file, f"{what}: item", item, "text")
-                condition = self.text(file, f"{what}: item", item, "condition")
-                term = self.text(file, f"{what}: item", item, "term")
-                if ("condition" in item) == ("term" in item):
+                if ("condition" in item_node) == ("term" in item_node):
                     self.problem(
                         file,
-                        item,
+                        item_node,
                         f'{what}: an item names either a "condition" or a "term"',
                         "bad-item",
                     )
                     continue
+                text, condition, term = item.get("text"), item.get("condition"), item.get("term")
                 if text is None or (condition is None and term is None):
                     continue
                 if condition is not None and condition not in conditions:
                     self.problem(
                         file,
-                        item,
+                        item_node,
                         f'{what}: unknown condition "{condition}"',
                         "unknown-condition",
                         "condition",
@@ -1002,7 +961,7 @@ class _Loader:
                 if term is not None and term not in terms:
                     self.problem(
                         file,
-                        item,
+                        item_node,
                         f'{what}: unknown ambiguous term "{term}"',
                         "unknown-term",
                         "term",
@@ -1012,16 +971,17 @@ class _Loader:
                 self.problem(
                     file, node, f"{what}: needs at least one item", "missing-field", "items"
                 )
-            if any(g.id == gate_id for g in gates):
+            if gate_id in gates:
                 self.problem(file, node, f"{what}: id already used", "duplicate-id", "id")
-            gates.append(Gate(gate_id, question, tuple(items)))
-        return tuple(gates)
+                continue
+            gates[gate_id] = Gate(gate_id, question, tuple(items))
+        return tuple(gates.values())
 
 
-def iter_citations(rule_base: RuleBase) -> Iterator[tuple[str, Citation]]:
-    """Every citation in the rule base with what cites it (a rule id or "left-out")."""
-    for rule in rule_base.rules:
-        for citation in rule.citations:
-            yield rule.id, citation
-    for left in rule_base.left_out:
-        yield "left-out", left.citation
+def seen_in_order(values: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _plain(name: str) -> str:
+    """A name compared as typed, without spelling folding (for messages)."""
+    return re.sub(r"[\s\-_]+", "", name.casefold())

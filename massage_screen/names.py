@@ -10,10 +10,123 @@ from massage_screen.model import Ambiguity, Entry, GivenCondition, Patient, Rule
 
 _IGNORED = re.compile(r"[\s\-_]+")
 
+#: British spellings folded to American ones, each at the start of a word only (a letter
+#: before it blocks the match), so that "tumour" meets "tumor" but nothing meets "discomfort".
+#: Each stem is a spelling only a medical word has; both sides of every lookup are folded.
+_SPELLINGS: dict[str, str] = {
+    "haem": "hem",  # haematoma, haemorrhage, haemangioma, haemorrhoids
+    "anaem": "anem",
+    "ischaem": "ischem",
+    "leukaem": "leukem",
+    "septicaem": "septicem",
+    "hyperaem": "hyperem",
+    "hypoglycaem": "hypoglycem",
+    "hyperglycaem": "hyperglycem",
+    "oedem": "edem",
+    "oesophag": "esophag",
+    "oestr": "estr",
+    "foet": "fet",
+    "coeliac": "celiac",
+    "diarrhoe": "diarrhe",
+    "dyspnoe": "dyspne",
+    "apnoe": "apne",
+    "paediatr": "pediatr",
+    "orthopaed": "orthoped",
+    "gynaecolog": "gynecolog",
+    "anaesth": "anesth",
+    "aetiolog": "etiolog",
+    "tumour": "tumor",
+    "manoeuvr": "maneuver",
+    "fibre": "fiber",
+    "centre": "center",
+    "behaviour": "behavior",
+    "ageing": "aging",
+}
+#: "disc" only as a word of its own or in the spine's own compounds, never in "discomfort".
+_DISC = re.compile(r"(?<![a-z])disc(?=s?(?![a-z])|ogenic|opathy|ectomy|itis)")
+_STEMS = re.compile(r"(?<![a-z])(" + "|".join(sorted(_SPELLINGS, key=len, reverse=True)) + ")")
+
+
+def fold_spelling(text: str) -> str:
+    """`text` (case-folded) with British spellings of medical words made American:
+    "haematoma of the disc" -> "hematoma of the disk"."""
+    text = _STEMS.sub(lambda m: _SPELLINGS[m.group(1)], text)
+    return _DISC.sub("disk", text)
+
 
 def normalise(name: str) -> str:
-    """Case-folded, without spaces, hyphens or underscores: "Lower-back" -> "lowerback"."""
-    return _IGNORED.sub("", name.casefold())
+    """Case-folded, spelling-folded, without spaces, hyphens or underscores:
+    "Lower-back" -> "lowerback", "Haematoma" -> "hematoma"."""
+    return _IGNORED.sub("", fold_spelling(name.casefold()))
+
+
+# --- opposites: a suggestion never crosses one ------------------------------------------------
+
+#: Axes of meaning whose poles are opposites (or distinct stages). Each pole is a pattern for
+#: whole words. A suggestion whose words take a pole of an axis the input takes, but none of
+#: the input's poles there, says the opposite of what was typed and is not offered.
+_AXES: dict[str, dict[str, str]] = {
+    "level": {
+        "low": r"low|lowered|decreased|reduced|hypo[a-z]*",
+        "high": r"high|raised|elevated|increased|hyper[a-z]*",
+    },
+    "nature": {
+        "benign": r"benign|noncancerous|nonmalignant",
+        "malignant": r"malignant|malignancy|cancer[a-z]*|carcinoma[a-z]*|sarcoma[a-z]*"
+        r"|oncolog[a-z]*|metasta[a-z]*|melanoma",
+    },
+    "course": {"acute": r"acute", "subacute": r"subacute", "chronic": r"chronic|longstanding"},
+    "activity": {"active": r"active", "inactive": r"inactive|latent|dormant"},
+    "stage": {
+        "remission": r"remission|remitting|calm",
+        "flare": r"flare|flares|flareup|flareups|exacerbation[a-z]*|exacerbated|relapse[a-z]*"
+        r"|aggravation|aggravated",
+    },
+    "position": {"upper": r"upper|top", "lower": r"lower|low|bottom", "middle": r"mid|middle"},
+    "time": {
+        "before": r"before|pre|preoperative|prenatal",
+        "after": r"after|post|postoperative|postnatal|postpartum",
+    },
+}
+_POLE_WORDS = [
+    (axis, pole, re.compile(f"(?:{pattern})"))
+    for axis, poles in _AXES.items()
+    for pole, pattern in poles.items()
+]
+_NEGATIONS = frozenset({"non", "not", "no", "un"})
+_WORD = re.compile(r"[a-z]+")
+
+
+def poles(name: str) -> frozenset[tuple[str, str]]:
+    """The (axis, pole) pairs the words of `name` take: "low blood pressure" ->
+    {("level", "low"), ("position", "lower")}. A negation ("non", "not") before a word of a
+    two-pole axis takes the other pole: "non-malignant" is benign."""
+    found: set[tuple[str, str]] = set()
+    negate = False
+    for word in _WORD.findall(fold_spelling(name.casefold())):
+        if word in _NEGATIONS:
+            negate = True
+            continue
+        if word.startswith("non") and not any(p.fullmatch(word) for _, _, p in _POLE_WORDS):
+            word, negate = word[3:], True
+        for axis, pole, pattern in _POLE_WORDS:
+            if pattern.fullmatch(word):
+                others = [p for p in _AXES[axis] if p != pole]
+                found.add((axis, others[0]) if negate and len(others) == 1 else (axis, pole))
+        negate = False
+    return frozenset(found)
+
+
+def crosses_opposite(typed: str, suggestion: str) -> bool:
+    """Whether `suggestion` takes a pole of some axis `typed` takes, and none of typed's:
+    "hypotension" -> "hypertension" crosses; "tumour" -> "benign tumour" does not."""
+    mine, theirs = poles(typed), poles(suggestion)
+    for axis in {a for a, _ in mine}:
+        here = {p for a, p in mine if a == axis}
+        there = {p for a, p in theirs if a == axis}
+        if there and not here & there:
+            return True
+    return False
 
 
 class InputError(ValueError):
@@ -57,10 +170,15 @@ class Catalogue:
 
     def __post_init__(self) -> None:
         index: dict[str, str] = {}
+        spelled: dict[str, str] = {}  # normalised name -> the name as the catalogue spells it
         for entry in self.entries:
             for name in (entry.id, entry.label, *entry.aliases):
-                index.setdefault(normalise(name), entry.id)
+                normal = normalise(name)
+                index.setdefault(normal, entry.id)
+                spelled.setdefault(normal, name)
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_spelled", spelled)
+        object.__setattr__(self, "_labels", {e.id: e.label for e in self.entries})
 
     @property
     def index(self) -> dict[str, str]:
@@ -74,21 +192,30 @@ class Catalogue:
         return found
 
     def suggest(self, name: str, limit: int = 5) -> tuple[str, ...]:
-        """Close matches as "id [label]": names containing the input first, then similar ones."""
+        """Close matches as "id [label]": names containing the input first, then similar ones.
+
+        Never one that crosses an opposite of the input (low/high, hypo/hyper,
+        benign/malignant, acute/chronic, active/inactive, remission/flare-up, ...), judged on
+        the name that matched and on the entry's id and label.
+        """
         wanted = normalise(name)
-        ids: list[str] = []
+        matched: list[str] = []  # normalised names, best first
         if len(wanted) >= 3:
-            ids += [
-                i for n, i in self.index.items() if wanted in n or (len(n) >= 4 and n in wanted)
-            ]
-        ids += [
-            self.index[n]
-            for n in difflib.get_close_matches(wanted, self.index, n=limit, cutoff=0.75)
-        ]
-        labels = {e.id: e.label for e in self.entries}
-        unique = list(dict.fromkeys(ids))[:limit]
+            matched += [n for n in self.index if wanted in n or (len(n) >= 4 and n in wanted)]
+        matched += difflib.get_close_matches(wanted, self.index, n=limit * 3, cutoff=0.75)
+        spelled: dict[str, str] = self._spelled  # type: ignore[attr-defined]
+        labels: dict[str, str] = self._labels  # type: ignore[attr-defined]
+        ids: list[str] = []
+        for normal in matched:
+            entry_id = self.index[normal]
+            if entry_id in ids or any(
+                crosses_opposite(name, other)
+                for other in (spelled[normal], entry_id, labels[entry_id])
+            ):
+                continue
+            ids.append(entry_id)
         return tuple(
-            f"{i} [{labels[i]}]" if normalise(labels[i]) != normalise(i) else i for i in unique
+            f"{i} [{labels[i]}]" if normalise(labels[i]) != normalise(i) else i for i in ids[:limit]
         )
 
 

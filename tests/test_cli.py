@@ -42,8 +42,7 @@ class TestExitCodes:
         [
             (
                 ["-c", "hypotensio"],
-                'unknown condition "hypotensio"; did you mean: '
-                "arterial-hypotension; arterial-hypertension?",
+                'unknown condition "hypotensio"; did you mean: arterial-hypotension?',
             ),
             (
                 ["-t", "cuping"],
