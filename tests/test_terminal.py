@@ -85,7 +85,7 @@ def test_a_healthy_person_with_the_bundled_rules_reaches_the_verdict_in_ten_answ
     child = spawn(cwd=tmp_path)
     answers = 0
     for prompt, answer in [
-        ("Regions", "neck"),
+        ("Regions", "upper back"),  # the neck is always cautioned (000: "especially carefully")
         ("Massage types", "classical"),
         ("Setting", "home"),
     ]:
