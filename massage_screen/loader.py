@@ -228,6 +228,7 @@ class _Loader:
         self.display_root = rules_dir.parent
         self.rule_nodes: dict[str, tuple[str, MarkedMap]] = {}  # rule id -> where it is
         self.words: dict[str, RegionWord] = {}
+        self.broken_words: set[str] = set()  # region words already reported as invalid
         self.unreadable_rules = False  # a rule file failed to parse: skip rule references
 
     # problems -------------------------------------------------------------------------------
@@ -503,14 +504,16 @@ class _Loader:
             source = record.get("source")
             if source is not None:
                 source = source.removeprefix("seeds/")
-                if source not in self.seeds and source not in self.broken_seeds:
-                    self.problem(
-                        file,
-                        node,
-                        f'{what}: unknown source "{source}" (not in seeds/)',
-                        "unknown-source",
-                        "source",
-                    )
+                if source not in self.seeds:
+                    if source not in self.broken_seeds:
+                        self.problem(
+                            file,
+                            node,
+                            f'{what}: unknown source "{source}" (not in seeds/)',
+                            "unknown-source",
+                            "source",
+                        )
+                    source = None
             citations = self.citations(file, record)
             for cite, citation in zip(record.get("citations", ()), citations, strict=False):
                 if source is not None and citation.source != f"seeds/{source}":
@@ -523,6 +526,7 @@ class _Loader:
                     )
             word = record.get("word")
             if word is None or source is None or not word_regions or not citations:
+                self.broken_words.add(word_id)
                 continue
             self.words[word_id] = RegionWord(word_id, word, source, word_regions, citations)
 
@@ -680,7 +684,7 @@ class _Loader:
             elif word not in words:
                 words.append(word)
                 regions += word.regions
-        plain = tuple(r for r in named if r not in self.words)
+        plain = tuple(r for r in named if r not in self.words and r not in self.broken_words)
         self.check_refs(file, rule.what, node, "regions", plain, known["region"], "region")
         self.check_refs(
             file, rule.what, node, "types", types, known["massage type"], "massage type"
@@ -910,7 +914,7 @@ class _Loader:
                     )
                     continue
                 choices[condition] = Choice(condition, means)
-            if "choices" in record.values and len(choices) < 2:
+            if "choices" in record.values and len(record.get("choices")) < 2:
                 self.problem(
                     file, node, f"{what}: needs at least two choices", "too-few-choices", "choices"
                 )
