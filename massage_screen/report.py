@@ -141,7 +141,17 @@ def describe_conditions(screening: Screening, rule_base: RuleBase, *, as_given: 
         return "none reported"
     return "; ".join(
         rule_base.condition(c.id).label
-        + (f" on the {rule_base.region(c.site).short_label.lower()}" if c.site else "")
+        + (
+            f" on the {rule_base.region(c.site).short_label.lower()}"
+            if c.site and c.site_limits
+            else ""
+        )
+        + (
+            f" (given on the {rule_base.region(c.site).short_label.lower()}: it concerns the "
+            "whole body, so it is not limited to that region)"
+            if c.site and not c.site_limits
+            else ""
+        )
         + (f' (given as "{c.given}")' if as_given else "")
         for c in patient.conditions
     )

@@ -5,13 +5,16 @@ case holding."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from massage_screen.cases import check_case
+from massage_screen.cases import check_case, fired_rules
+from massage_screen.evaluate import screen
 from massage_screen.loader import default_rules_dir, iter_citations, load_rule_base
-from massage_screen.model import Effect, Kind, RuleBase
+from massage_screen.model import Case, Effect, Kind, RuleBase, Verdict
+from massage_screen.names import Names
 
 from .conftest import ROOT, SEEDS
 
@@ -139,6 +142,13 @@ class TestCatalogues:
 class TestQuestionnaire:
     def test_every_condition_is_reachable(self, rule_base: RuleBase) -> None:
         reachable = {item.condition for gate in rule_base.gates for item in gate.items}
+        reachable |= {
+            choice.condition
+            for gate in rule_base.gates
+            for item in gate.items
+            if item.term
+            for choice in rule_base.ambiguity(item.term).choices
+        }
         assert [c.id for c in rule_base.conditions if c.id not in reachable] == []
 
     def test_there_are_at_most_six_gates(self, rule_base: RuleBase) -> None:
@@ -166,15 +176,69 @@ class TestConflicts:
 def _cases() -> list[pytest.param]:  # type: ignore[type-arg]
     rule_base = load_rule_base(default_rules_dir())
     return [
-        pytest.param(
-            case,
-            id=f"{Path(case.file).stem}: {case.name}",
-            marks=[pytest.mark.xfail(reason=case.todo, strict=True)] if case.todo else [],
-        )
-        for case in rule_base.cases
+        pytest.param(case, id=f"{Path(case.file).stem}: {case.name}") for case in rule_base.cases
     ]
 
 
 @pytest.mark.parametrize("case", _cases())
-def test_example_case(rule_base: RuleBase, case) -> None:  # type: ignore[no-untyped-def]
+def test_example_case(rule_base: RuleBase, case: Case) -> None:
+    """A case holds as declared: a todo case must still fail (check_case says when it passes)."""
     assert check_case(rule_base, case) == []
+
+
+def rules_no_case_catches(rule_base: RuleBase) -> list[str]:
+    """The rules that can be removed (with the conflicts naming them) while every case holds.
+
+    Removing a rule changes only the screenings it fired in, so only those cases run again.
+    """
+    names = Names.of(rule_base)
+    fired_in: dict[str, list[Case]] = {}
+    for case in rule_base.cases:
+        if case.todo:
+            continue
+        patient = names.patient(
+            rule_base, list(case.conditions), list(case.types), list(case.regions), case.setting
+        )
+        for rule_id in fired_rules(screen(rule_base, patient)):
+            fired_in.setdefault(rule_id, []).append(case)
+    uncaught = []
+    for rule in rule_base.rules:
+        without = replace(
+            rule_base,
+            rules=tuple(r for r in rule_base.rules if r.id != rule.id),
+            conflicts=tuple(c for c in rule_base.conflicts if rule.id not in c.rules),
+        )
+        if not any(check_case(without, case) for case in fired_in.get(rule.id, [])):
+            uncaught.append(rule.id)
+    return uncaught
+
+
+class TestCasesCatchEveryRule:
+    def test_removing_any_rule_fails_some_case(self, rule_base: RuleBase) -> None:
+        assert rules_no_case_catches(rule_base) == []
+
+    def test_the_check_finds_rules_no_case_catches(self, minimal: RuleBase) -> None:
+        assert rules_no_case_catches(minimal) == [
+            "fever-excludes",
+            "vacuum-not-at-home",
+            "vacuum-not-cervical",
+            "cervical-carefully",
+            "classical-universal",
+        ]
+
+    def test_a_todo_case_that_passes_is_an_error(self, minimal: RuleBase) -> None:
+        case = replace(minimal.cases[0], todo="a known gap")
+        assert check_case(minimal, case) == ["todo case passes; remove todo"]
+
+    def test_a_todo_case_that_fails_is_fine(self, minimal: RuleBase) -> None:
+        case = replace(minimal.cases[0], todo="a known gap", expect=(("all", Verdict.ALLOWED),))
+        assert check_case(minimal, case) == []
+
+    def test_a_case_reports_rules_that_did_not_fire_or_fired(self, minimal: RuleBase) -> None:
+        case = replace(
+            minimal.cases[0], fires=("fever-excludes",), silent=("hypertension-excludes",)
+        )
+        assert check_case(minimal, case) == [
+            'rule "fever-excludes" did not fire',
+            'rule "hypertension-excludes" fired but must stay silent (classical/cervical)',
+        ]
