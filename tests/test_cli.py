@@ -123,6 +123,30 @@ class TestList:
             in run("list", "conditions").stdout
         )
 
+    def test_lists_ambiguous_terms_with_their_choices(self) -> None:
+        result = run("list", "ambiguous")
+        assert result.stdout == (
+            "blood pressure\tblood pressure problem\n"
+            "  arterial-hypertension (it is high)\n"
+            "  arterial-hypotension (it is low)\n"
+        )
+
+
+class TestSites:
+    def test_a_site_on_a_whole_body_condition_screens_everywhere_and_says_so(self) -> None:
+        result = run("check", "-c", "fever@neck", "-t", "classical", "-f", "markdown")
+        assert result.exit_code == 20
+        assert "| Classical (Swedish) | excluded | excluded |" in result.stdout
+        assert (
+            "- Conditions: Fever (given on the cervical: it concerns the whole body, so it is "
+            'not limited to that region) (given as "fever@neck")'
+        ) in result.stdout
+
+    def test_a_site_on_a_local_condition_limits_it(self) -> None:
+        result = run("check", "-c", "cut@neck", "-t", "classical", "-f", "json")
+        verdicts = {r["region"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
+        assert verdicts == {"cervical": "excluded", "lumbar": "allowed"}
+
 
 class TestValidate:
     def test_a_sound_rule_base(self) -> None:
@@ -141,6 +165,48 @@ class TestValidate:
             'rules/groups/all.yaml:77:5: error: case "hypertension excludes everything": '
             '"all" expected allowed, got excluded in 4 of 4 cells '
             "(e.g. classical/cervical: hypertension-excludes) [case-failed]\n"
+        )
+
+    def test_each_failing_case_is_one_line_with_everything_that_failed(
+        self, rules_copy: Path
+    ) -> None:
+        path = rules_copy / "groups" / "all.yaml"
+        path.write_text(
+            path.read_text()
+            .replace("expect: {all: excluded}", "expect: {all: allowed, lumbar: cautioned}")
+            .replace("silent: [wound-excludes]", "silent: [vacuum-not-cervical]")
+        )
+        result = run("validate", rules=rules_copy)
+        assert result.exit_code == 3
+        assert result.stderr == (
+            'rules/groups/all.yaml:77:5: error: case "hypertension excludes everything": '
+            '"all" expected allowed, got excluded in 4 of 4 cells '
+            '(e.g. classical/cervical: hypertension-excludes); "lumbar" expected cautioned, '
+            "got excluded in 2 of 2 cells (e.g. classical/lumbar: hypertension-excludes); "
+            'rule "vacuum-not-cervical" fired but must stay silent (vacuum/cervical) '
+            "[case-failed]\n"
+        )
+
+    def test_a_todo_case_that_passes_is_an_error(self, rules_copy: Path) -> None:
+        path = rules_copy / "groups" / "all.yaml"
+        path.write_text(
+            path.read_text().replace(
+                "expect: {all: excluded}", "expect: {all: excluded}\n    todo: not yet"
+            )
+        )
+        result = run("validate", rules=rules_copy)
+        assert result.exit_code == 3
+        assert result.stderr == (
+            'rules/groups/all.yaml:77:5: error: case "hypertension excludes everything": '
+            "todo case passes; remove todo [case-failed]\n"
+        )
+
+    def test_rules_no_case_names_are_counted(self) -> None:
+        result = run("validate")
+        assert result.exit_code == 0
+        assert result.stderr == (
+            "massage-screen: warning: 6 rules are named in no case's fires "
+            "(first: fever-excludes)\n"
         )
 
 

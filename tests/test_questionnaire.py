@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 from massage_screen.cli import app
 from massage_screen.evaluate import screen
-from massage_screen.model import RuleBase
+from massage_screen.model import QuestionItem, RuleBase
 from massage_screen.names import InputError, Names
 from massage_screen.questionnaire import Answers, Questionnaire, answers_from_document
 from massage_screen.report import screening_document
@@ -70,6 +71,22 @@ class TestGates:
         answers, script = walk(minimal, ["", "", "", "no", "yes", "1, 2", "no", "yes"])
         assert answers.gates["heart"] == ("arterial-hypertension", "arterial-hypotension")
         assert "  2. Low blood pressure" in script.said
+
+    def test_an_ambiguous_term_asks_its_own_question(self, minimal: RuleBase) -> None:
+        heart = replace(
+            minimal.gates[1],
+            items=(QuestionItem("Blood pressure problems", term="blood pressure"),),
+        )
+        rule_base = replace(minimal, gates=(minimal.gates[0], heart, minimal.gates[2]))
+        answers, script = walk(rule_base, ["", "", "", "no", "yes", "1", "3", "2", "no", "yes"])
+        assert answers.gates["heart"] == ("arterial-hypotension",)
+        start = script.said.index("Is your blood pressure too high or too low?")
+        assert script.said[start : start + 4] == [
+            "Is your blood pressure too high or too low?",
+            "  1. it is high",
+            "  2. it is low",
+            "  Please type a number from 1 to 2.",
+        ]
 
     def test_a_local_condition_asks_where(self, minimal: RuleBase) -> None:
         answers, _ = walk(minimal, ["", "", "", "no", "no", "yes", "1", "lower back", "yes"])
