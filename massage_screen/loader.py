@@ -47,8 +47,8 @@ __all__ = [
 ]
 
 #: Whether a rule that no case (other than a todo case) names in `fires` is a rule-base
-#: error (`rule-without-case`), or only counted by `validate` while cases are being written.
-RULE_WITHOUT_CASE_IS_ERROR = False
+#: error (`rule-without-case`), or only counted by `validate` (while cases are being written).
+RULE_WITHOUT_CASE_IS_ERROR = True
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 CATALOGUES = (

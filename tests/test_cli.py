@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from massage_screen import loader
 from massage_screen.cli import app
 
 from .conftest import MINIMAL, ROOT
@@ -157,7 +158,7 @@ class TestValidate:
     def test_a_failing_example_case_is_3(self, rules_copy: Path) -> None:
         path = rules_copy / "groups" / "all.yaml"
         path.write_text(
-            path.read_text().replace("expect: {all: excluded}", "expect: {all: allowed}")
+            path.read_text().replace("expect: {all: excluded}", "expect: {all: allowed}", 1)
         )
         result = run("validate", rules=rules_copy)
         assert result.exit_code == 3
@@ -173,7 +174,7 @@ class TestValidate:
         path = rules_copy / "groups" / "all.yaml"
         path.write_text(
             path.read_text()
-            .replace("expect: {all: excluded}", "expect: {all: allowed, lumbar: cautioned}")
+            .replace("expect: {all: excluded}", "expect: {all: allowed, lumbar: cautioned}", 1)
             .replace("silent: [wound-excludes]", "silent: [vacuum-not-cervical]")
         )
         result = run("validate", rules=rules_copy)
@@ -191,8 +192,11 @@ class TestValidate:
         path = rules_copy / "groups" / "all.yaml"
         path.write_text(
             path.read_text().replace(
-                "expect: {all: excluded}", "expect: {all: excluded}\n    todo: not yet"
+                "    silent: [wound-excludes]\n",
+                "    silent: [wound-excludes]\n    todo: not yet\n",
             )
+            + "  - name: hypertension\n    conditions: [hypertension]\n"
+            "    expect: {all: excluded}\n    fires: [hypertension-excludes]\n"
         )
         result = run("validate", rules=rules_copy)
         assert result.exit_code == 3
@@ -201,13 +205,21 @@ class TestValidate:
             "todo case passes; remove todo [case-failed]\n"
         )
 
-    def test_rules_no_case_names_are_counted(self) -> None:
-        result = run("validate")
+    def test_rules_no_case_names_are_counted_while_that_is_allowed(
+        self, rules_copy: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(loader, "RULE_WITHOUT_CASE_IS_ERROR", False)
+        path = rules_copy / "groups" / "all.yaml"
+        path.write_text(path.read_text().replace("    fires: [fever-excludes]\n", ""))
+        result = run("validate", rules=rules_copy)
         assert result.exit_code == 0
         assert result.stderr == (
-            "massage-screen: warning: 6 rules are named in no case's fires "
+            "massage-screen: warning: 1 rules are named in no case's fires "
             "(first: fever-excludes)\n"
         )
+
+    def test_a_sound_rule_base_gives_no_warning(self) -> None:
+        assert run("validate").stderr == ""
 
 
 def test_every_command_is_documented_in_the_readme() -> None:
