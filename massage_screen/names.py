@@ -287,11 +287,12 @@ class Names:
     ) -> Patient:
         """Resolve everything the user typed into a Patient; raises InputError on the first
         unknown or ambiguous name (fail closed: nothing is guessed). A condition given twice
-        (same id and site, in any words) is kept once, as first given."""
+        (same id and, for a local one, same site, in any words) is kept once, as first given."""
         given: dict[tuple[str, str | None], GivenCondition] = {}
         for typed in conditions:
             condition = self.condition(typed, rule_base)
-            given.setdefault((condition.id, condition.site), condition)
+            site = condition.site if condition.site_limits else None
+            given.setdefault((condition.id, site), condition)
         return Patient(
             conditions=tuple(given.values()),
             types=tuple(dict.fromkeys(self.massage_types.resolve(t) for t in types)),

@@ -21,6 +21,7 @@ MAX_BYTES = 1 << 20  # 1 MiB: the largest rule file today is a few dozen KB
 MAX_DEPTH = 64  # rule files nest five or six levels
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
@@ -203,10 +204,14 @@ class _Builder:
             container.append(value)
 
     def _scalar(self, event: Any) -> Any:
+        if not event.implicit[0]:  # quoted: always a string
+            return event.value
         tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+        if tag == _STR:
+            return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        try:
-            return self.constructor.construct_object(node)
+        try:  # the safe constructor's function for the tag, without its object cache
+            return self.constructor.yaml_constructors[tag](self.constructor, node)
         except (yaml.YAMLError, ValueError, OverflowError) as error:
             raise _error(event, f"cannot read value: {error}", "yaml-syntax") from None
 

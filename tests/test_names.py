@@ -195,7 +195,7 @@ class TestPatient:
     def test_a_condition_given_twice_is_screened_once(self, minimal: RuleBase) -> None:
         patient = Names.of(minimal).patient(
             minimal,
-            ["fever", "high temperature", "cut@neck", "wound@cervical", "cut@lumbar"],
+            ["fever", "high temperature", "cut@neck", "wound@cervical", "cut@lumbar", "fever@neck"],
             [],
             [],
             None,
