@@ -13,8 +13,8 @@ import pytest
 from massage_screen.cases import check_case, fired_rules
 from massage_screen.evaluate import screen
 from massage_screen.loader import default_rules_dir, iter_citations, load_rule_base
-from massage_screen.model import Case, Effect, Kind, RuleBase, Verdict
-from massage_screen.names import Names
+from massage_screen.model import Case, Effect, GivenCondition, Kind, Patient, RuleBase, Verdict
+from massage_screen.names import Names, normalise
 
 from .conftest import ROOT, SEEDS
 
@@ -153,6 +153,39 @@ class TestQuestionnaire:
 
     def test_there_are_at_most_six_gates(self, rule_base: RuleBase) -> None:
         assert 1 <= len(rule_base.gates) <= 6
+
+
+class TestAmbiguousTerms:
+    def test_the_choices_of_every_term_screen_differently(self, rule_base: RuleBase) -> None:
+        """Asking is only worth it when the answer changes the screening: a verdict somewhere,
+        or the passages it rests on (tuberculosis: excluded either way, by different rules)."""
+        same = []
+        for ambiguity in rule_base.ambiguities:
+            screenings = set()
+            for choice in ambiguity.choices:
+                given = GivenCondition(choice.condition, choice.condition)
+                screening = screen(rule_base, Patient((given,)))
+                screenings.add(
+                    (
+                        tuple(c.verdict for c in screening.results),
+                        frozenset(fired_rules(screening)),
+                    )
+                )
+            if len(screenings) < 2:
+                same.append(ambiguity.term)
+        assert same == []
+
+    def test_no_term_is_also_a_name_of_a_type_region_or_setting(
+        self, rule_base: RuleBase, names: Names
+    ) -> None:
+        clashes = [
+            name
+            for ambiguity in rule_base.ambiguities
+            for name in (ambiguity.term, *ambiguity.aliases)
+            for catalogue in (names.massage_types, names.regions, names.settings)
+            if normalise(name) in catalogue.index
+        ]
+        assert clashes == []
 
 
 class TestConflicts:
