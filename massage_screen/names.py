@@ -231,10 +231,13 @@ class Names:
 
     def __post_init__(self) -> None:
         index: dict[str, Ambiguity] = {}
+        spelled: dict[str, str] = {}
         for ambiguity in self.ambiguities:
             for name in (ambiguity.term, *ambiguity.aliases):
                 index.setdefault(normalise(name), ambiguity)
+                spelled.setdefault(normalise(name), name)
         object.__setattr__(self, "_ambiguous", index)
+        object.__setattr__(self, "_ambiguous_spelled", spelled)
 
     @classmethod
     def of(cls, rule_base: RuleBase) -> Names:
@@ -257,7 +260,31 @@ class Names:
         ambiguity = self.ambiguity(name)
         if ambiguity is not None:
             raise AmbiguousNameError(name, ambiguity)
-        return self.conditions.resolve(name)
+        try:
+            return self.conditions.resolve(name)
+        except UnknownNameError as error:
+            terms = self.suggest_terms(name)
+            if not terms:
+                raise
+            suggestions = (*terms, *error.suggestions)[:5]
+            raise UnknownNameError("condition", name, suggestions) from None
+
+    def suggest_terms(self, name: str, limit: int = 2) -> tuple[str, ...]:
+        """Ambiguous terms close to `name`, as '"term" (ambiguous)', never across an opposite."""
+        index: dict[str, Ambiguity] = self._ambiguous  # type: ignore[attr-defined]
+        wanted = normalise(name)
+        close = difflib.get_close_matches(wanted, index, n=limit * 3, cutoff=0.75)
+        if len(wanted) >= 3:
+            close = [n for n in index if wanted in n] + close
+        spelled: dict[str, str] = self._ambiguous_spelled  # type: ignore[attr-defined]
+        found: dict[str, str] = {}  # term -> the closest of its names
+        for normal in close:
+            term = index[normal].term
+            if term not in found and not any(
+                crosses_opposite(name, other) for other in (spelled[normal], term)
+            ):
+                found[term] = spelled[normal]
+        return tuple(f'"{shown}" (ambiguous)' for shown in list(found.values())[:limit])
 
     def condition(self, given: str, rule_base: RuleBase) -> GivenCondition:
         """Parse "name" or "name@region". A site limits the verdict only for a local

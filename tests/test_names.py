@@ -183,6 +183,14 @@ class TestAmbiguousTerms:
         with pytest.raises(AmbiguousNameError):
             Names.of(minimal).condition("blood pressure problem@neck", minimal)
 
+    def test_a_near_miss_of_a_term_suggests_the_term(self, minimal: RuleBase) -> None:
+        with pytest.raises(UnknownNameError) as raised:
+            Names.of(minimal).resolve_condition("blood presure problem")
+        assert str(raised.value) == (
+            'unknown condition "blood presure problem"; did you mean: '
+            '"blood pressure problem" (ambiguous)?'
+        )
+
     def test_each_choice_resolves(self, minimal: RuleBase) -> None:
         names = Names.of(minimal)
         assert [names.resolve_condition(c.condition) for c in minimal.ambiguities[0].choices] == [
