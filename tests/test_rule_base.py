@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from massage_screen.cases import check_case, fired_rules
+from massage_screen.cases import check_case, failure_line, fired_rules
 from massage_screen.evaluate import screen
 from massage_screen.loader import default_rules_dir, iter_citations, load_rule_base
 from massage_screen.model import Case, Effect, GivenCondition, Kind, Patient, RuleBase, Verdict
@@ -215,8 +215,10 @@ def _cases() -> list[pytest.param]:  # type: ignore[type-arg]
 
 @pytest.mark.parametrize("case", _cases())
 def test_example_case(rule_base: RuleBase, case: Case) -> None:
-    """A case holds as declared: a todo case must still fail (check_case says when it passes)."""
-    assert check_case(rule_base, case) == []
+    """A case holds as declared: a todo case must still fail (check_case says when it passes).
+    A failure reads as validate prints it: one located line for the case."""
+    problems = check_case(rule_base, case)
+    assert not problems, failure_line(case, problems)
 
 
 def rules_no_case_catches(rule_base: RuleBase) -> list[str]:
