@@ -83,6 +83,15 @@ _AXES: dict[str, dict[str, str]] = {
         r"|aggravation|aggravated",
     },
     "position": {"upper": r"upper|top", "lower": r"lower|low|bottom", "middle": r"mid|middle"},
+    "severity": {
+        "mild": r"mild|slight|minor|small",
+        "severe": r"severe|serious|major|large|big|heavy",
+    },
+    "onset": {"early": r"early|initial|beginning", "late": r"late|later|advanced"},
+    "healing": {
+        "recent": r"recent|fresh|new|unhealed",
+        "healed": r"healed|recovered|old|past|former",
+    },
     "time": {
         "before": r"before|pre|preoperative|prenatal",
         "after": r"after|post|postoperative|postnatal|postpartum",

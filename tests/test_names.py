@@ -135,6 +135,11 @@ class TestOpposites:
             ("upper back pain", "lower back pain"),
             ("after surgery", "before surgery"),
             ("hypoglycaemia", "hyperglycemia"),
+            ("small hernia", "large hernia"),
+            ("mild scoliosis", "severe scoliosis"),
+            ("early stage", "advanced stage"),
+            ("recent surgery", "healed surgery"),
+            ("fresh fracture", "old fracture"),
         ],
     )
     def test_a_suggestion_across_an_opposite_is_recognised(
