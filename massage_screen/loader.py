@@ -701,9 +701,7 @@ class _Loader:
         what = record.what
         expect: list[tuple[str, Verdict]] = []
         raw = record.get("expect")
-        if "expect" in node and raw is None and node["expect"] is not None:
-            pass  # already reported as not a mapping
-        elif raw is not None:
+        if raw is not None:  # (a value that is not a mapping is already reported)
             for selector, verdict in raw.items():
                 try:
                     expect.append((selector, Verdict(verdict)))
@@ -825,7 +823,7 @@ class _Loader:
                 self.problem(file, node, f"{what}: id already used", "duplicate-id", "id")
                 continue
             found[conflict_id] = Conflict(
-                conflict_id, condition, tuple(seen_in_order(rule_ids)), summary
+                conflict_id, condition, tuple(dict.fromkeys(rule_ids)), summary
             )
         return tuple(found.values())
 
@@ -980,10 +978,6 @@ class _Loader:
                 continue
             gates[gate_id] = Gate(gate_id, question, tuple(items))
         return tuple(gates.values())
-
-
-def seen_in_order(values: tuple[str, ...]) -> list[str]:
-    return list(dict.fromkeys(values))
 
 
 def _plain(name: str) -> str:
