@@ -34,8 +34,9 @@ def screen(rule_base: RuleBase, patient: Patient) -> Screening:
     )
     types = patient.types or tuple(t.id for t in rule_base.massage_types)
     regions = patient.regions or tuple(r.id for r in rule_base.regions)
+    rules = rule_base.rules_for([c.id for c in patient.conditions])
     results = tuple(
-        _screen_cell(rule_base.rules, patient, type_id, region_id)
+        _screen_cell(rules, patient, type_id, region_id)
         for type_id in types
         for region_id in regions
     )

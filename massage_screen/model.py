@@ -223,6 +223,24 @@ class RuleBase:
     def rule(self, rule_id: str) -> Rule:
         return _index(self, "rules")[rule_id]  # type: ignore[return-value]
 
+    def rules_for(self, condition_ids: tuple[str, ...] | list[str]) -> tuple[Rule, ...]:
+        """The rules that can fire for a patient with these conditions, in rule-base order:
+        every rule without conditions, and every rule naming one of them. Indexed once, so a
+        screening costs what its rules cost, not the size of the rule base."""
+        cache: dict[str, object] = self.__dict__.setdefault("_indexes", {})
+        index = cache.get("rules_by_condition")
+        if index is None:
+            by_condition: dict[str | None, list[int]] = {None: []}
+            for position, rule in enumerate(self.rules):
+                for condition in rule.conditions or (None,):
+                    by_condition.setdefault(condition, []).append(position)
+            cache["rules_by_condition"] = index = by_condition
+        assert isinstance(index, dict)
+        positions = set(index[None])
+        for condition in condition_ids:
+            positions.update(index.get(condition, ()))
+        return tuple(self.rules[i] for i in sorted(positions))
+
     def ambiguity(self, term: str) -> Ambiguity:
         """The ambiguity whose term is exactly `term`; KeyError otherwise."""
         for ambiguity in self.ambiguities:

@@ -130,88 +130,82 @@ class _Builder:
         self.resolver = yaml.resolver.Resolver()
 
     def build(self, events: Any) -> Any:
-        # Each frame: the container, and for a mapping the key waiting for its value.
+        # Each frame: [container, the key waiting for its value (maps only), is it a map].
         stack: list[list[Any]] = []
         root: Any = None
         documents = 0
+        scalar, mapping, sequence = (
+            yaml.ScalarEvent,
+            yaml.MappingStartEvent,
+            yaml.SequenceStartEvent,
+        )
+        ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
         for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _error(event, "more than one YAML document", "yaml-syntax")
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                raise _error(event, "anchors and aliases are not allowed", "yaml-alias")
-            if not isinstance(event, yaml.NodeEvent | yaml.CollectionEndEvent):
-                continue
-            if isinstance(event, yaml.CollectionEndEvent):
-                value = stack.pop()[0]
-                if stack:
-                    self._place(stack, value, event)
-                else:
-                    root = value
-                continue
-            if event.anchor is not None:
-                raise _error(event, "anchors and aliases are not allowed", "yaml-alias")
-            tag = getattr(event, "tag", None)
-            if tag is not None and tag != "!":  # only an explicit tag sets it
-                raise _error(event, f"tags are not allowed ({tag})", "yaml-tag")
-            awaiting_key = (
-                bool(stack) and isinstance(stack[-1][0], MarkedMap) and stack[-1][1] is None
-            )
-            line, column = _position(event)
-            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            kind = type(event)
+            if kind is scalar or kind is mapping or kind is sequence:
+                if event.anchor is not None:
+                    raise _error(event, "anchors and aliases are not allowed", "yaml-alias")
+                if event.tag is not None and event.tag != "!":  # only an explicit tag sets it
+                    raise _error(event, f"tags are not allowed ({event.tag})", "yaml-tag")
+                frame = stack[-1] if stack else None
+                awaiting_key = frame is not None and frame[2] and frame[1] is None
+                if kind is scalar:
+                    if awaiting_key:
+                        assert frame is not None
+                        if event.value == "<<" and event.implicit[0]:
+                            raise _error(event, "merge keys (<<) are not allowed", "yaml-merge-key")
+                        if event.value in frame[0]:
+                            raise _error(event, f'duplicate key "{event.value}"', "duplicate-key")
+                        frame[1] = event.value
+                    elif frame is None:
+                        root = self._scalar(event)
+                    elif frame[2]:
+                        frame[0][frame[1]] = self._scalar(event)
+                        frame[0].marks[frame[1]] = _position(event)
+                        frame[1] = None
+                    else:
+                        frame[0].append(self._scalar(event))
+                    continue
                 if awaiting_key:
                     raise _error(event, "complex (non-scalar) keys are not allowed", "yaml-key")
                 if len(stack) >= self.max_depth:
                     raise _error(
                         event, f"nested more than {self.max_depth} levels deep", "yaml-depth"
                     )
-                container = (
-                    MarkedMap(line, column)
-                    if isinstance(event, yaml.MappingStartEvent)
-                    else MarkedList(line, column)
-                )
-                stack.append([container, None])
-                continue
-            assert isinstance(event, yaml.ScalarEvent)
-            if awaiting_key:
-                if event.value == "<<" and event.implicit[0]:
-                    raise _error(event, "merge keys (<<) are not allowed", "yaml-merge-key")
-                if event.value in stack[-1][0]:
-                    raise _error(event, f'duplicate key "{event.value}"', "duplicate-key")
-                stack[-1][1] = event.value
-                continue
-            value = self._scalar(event)
-            if not stack:
-                root = value
-            else:
-                self._place(stack, value, event)
+                line, column = _position(event)
+                if kind is mapping:
+                    stack.append([MarkedMap(line, column), None, True])
+                else:
+                    stack.append([MarkedList(line, column), None, False])
+            elif kind in ends:
+                value = stack.pop()[0]
+                if not stack:
+                    root = value
+                elif stack[-1][2]:
+                    frame = stack[-1]
+                    frame[0][frame[1]] = value
+                    frame[0].marks[frame[1]] = (value.line, value.column)
+                    frame[1] = None
+                else:
+                    stack[-1][0].append(value)
+            elif kind is yaml.AliasEvent:
+                raise _error(event, "anchors and aliases are not allowed", "yaml-alias")
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _error(event, "more than one YAML document", "yaml-syntax")
         return root
-
-    @staticmethod
-    def _place(stack: list[list[Any]], value: Any, event: Any) -> None:
-        """Put `value` into the open container: as the waiting key's value, or appended."""
-        container, key = stack[-1]
-        if isinstance(container, MarkedMap):
-            container[key] = value
-            if isinstance(value, MarkedMap | MarkedList):
-                container.marks[key] = (value.line, value.column)
-            else:
-                container.marks[key] = _position(event)
-            stack[-1][1] = None
-        else:
-            container.append(value)
 
     def _scalar(self, event: Any) -> Any:
         if not event.implicit[0]:  # quoted: always a string
             return event.value
         tag = self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
-        if tag == _STR:
+        construct = self.constructor.yaml_constructors.get(tag)
+        if tag == _STR or construct is None:  # "<<" as a value resolves to merge: text
             return event.value
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:  # the safe constructor's function for the tag, without its object cache
-            return self.constructor.yaml_constructors[tag](self.constructor, node)
+            return construct(self.constructor, node)
         except (yaml.YAMLError, ValueError, OverflowError) as error:
             raise _error(event, f"cannot read value: {error}", "yaml-syntax") from None
 

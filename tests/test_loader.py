@@ -19,6 +19,7 @@ from massage_screen.loader import RuleBaseError, load_rule_base
 from massage_screen.model import RuleBase
 from massage_screen.names import Names, UnknownNameError
 from massage_screen.seeds import Seed
+from massage_screen.yaml_reader import read_yaml
 
 from .conftest import SEEDS
 
@@ -563,3 +564,14 @@ class TestEveryRuleNamedByACase:
             encoding="utf-8",
         )
         assert rules_without_case(load_rule_base(rules_copy)) == ["hypertension-excludes"]
+
+
+class TestYamlReader:
+    def test_keys_are_their_text_and_values_keep_their_marks(self) -> None:
+        data = read_yaml("1: one\nyes: [a, {b: c}]\nnull: <<\n")
+        assert data == {"1": "one", "yes": ["a", {"b": "c"}], "null": "<<"}
+        assert data.marks == {"1": (1, 4), "yes": (2, 6), "null": (3, 7)}
+        assert (data["yes"][1].line, data["yes"][1].column) == (2, 10)
+
+    def test_scalars_are_read_as_safe_yaml_reads_them(self) -> None:
+        assert read_yaml("[1, 1.5, true, null, '1', x]") == [1, 1.5, True, None, "1", "x"]
