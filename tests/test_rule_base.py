@@ -276,3 +276,19 @@ class TestCasesCatchEveryRule:
             'rule "fever-excludes" did not fire',
             'rule "hypertension-excludes" fired but must stay silent (classical/cervical)',
         ]
+
+
+def test_rules_for_a_patient_are_the_unconditional_ones_and_theirs_in_order(
+    minimal: RuleBase,
+) -> None:
+    assert [r.id for r in minimal.rules_for(["pregnancy", "unknown"])] == [
+        "pregnancy-excludes-lumbar",
+        "pregnancy-with-permission",
+        "vacuum-not-at-home",
+        "vacuum-not-cervical",
+        "cervical-carefully",
+        "classical-universal",
+    ]
+    assert [r.id for r in minimal.rules_for([])] == [
+        r.id for r in minimal.rules if not r.conditions
+    ]
