@@ -53,10 +53,10 @@ def case_problems(rule_base: RuleBase, case: Case, names: Names | None = None) -
                 wrong[cell.verdict.value].append(cell)
         for got, bad in wrong.items():
             example = bad[0]
-            fired = ", ".join(_rule_id(r.rule) for r in example.reasons) or "no rule"
+            fired = ", ".join(r.rule.id for r in example.reasons) or "no rule"
             problems.append(
                 f'"{selector}" expected {expected.value}, got {got} in {len(bad)} of '
-                f"{len(cells)} cells (e.g. {example.type}/{example.region}: {fired})"
+                f"{len(cells)} cells (e.g. {example.key}: {fired})"
             )
     fired_in = fired_rules(screening)
     for rule_id in dict.fromkeys(case.fires):
@@ -78,7 +78,7 @@ def fired_rules(screening: Screening) -> dict[str, str]:
     fired: dict[str, str] = {}
     for cell in screening.results:
         for reason in (*cell.reasons, *cell.support, *cell.notes):
-            fired.setdefault(_rule_id(reason.rule), f"{cell.type}/{cell.region}")
+            fired.setdefault(reason.rule.id, cell.key)
     return fired
 
 
@@ -103,10 +103,5 @@ def select(screening: Screening, selector: str) -> list[CellResult]:
         return list(screening.results)
     type_id, _, region_id = selector.partition("/")
     if region_id:
-        return [c for c in screening.results if c.type == type_id and c.region == region_id]
-    return [c for c in screening.results if selector in (c.type, c.region)]
-
-
-def _rule_id(rule: object) -> str:
-    """A reason's rule as an id, whether the model carries the id or the Rule itself."""
-    return str(getattr(rule, "id", rule))
+        return [c for c in screening.results if (c.type.id, c.region.id) == (type_id, region_id)]
+    return [c for c in screening.results if selector in (c.type.id, c.region.id)]

@@ -73,6 +73,18 @@ OutputOption = Annotated[
     Path | None,
     typer.Option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically)."),
 ]
+PatientOption = Annotated[
+    str | None,
+    typer.Option(
+        "--patient", metavar="LABEL", help="A label for the person screened, kept in the report."
+    ),
+]
+ScreenerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--screener", metavar="NAME", help="Who did the screening, kept in the report."
+    ),
+]
 
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
@@ -122,9 +134,19 @@ def emit(text: str, output: Path | None) -> None:
     typer.echo(f"massage-screen: wrote {output}", err=True)
 
 
+def stamped(screening: Screening, patient: str | None, screener: str | None) -> Screening:
+    """The screening with the time and the labels in its record (exit 2 on a bad
+    SOURCE_DATE_EPOCH)."""
+    from massage_screen.report import stamp
+
+    try:
+        return stamp(screening, patient=patient, screener=screener)
+    except ValueError as error:
+        _fail(str(error), ExitCode.BAD_INPUT)
+
+
 def report(
     screening: Screening,
-    rule_base: RuleBase,
     output_format: OutputFormat | None,
     output: Path | None,
 ) -> NoReturn:
@@ -136,7 +158,7 @@ def report(
         output_format = OutputFormat.TABLE if stdout_is_terminal else OutputFormat.JSON
     color = stdout_is_terminal and _color_wanted(sys.stdout)
     width = shutil.get_terminal_size((100, 24)).columns if stdout_is_terminal else 100
-    emit(render(screening, rule_base, output_format, color=color, width=width), output)
+    emit(render(screening, output_format, color=color, width=width), output)
     raise typer.Exit(VERDICT_EXIT[screening.overall.value])
 
 
@@ -194,6 +216,8 @@ def check(
     ] = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
+    patient_label: PatientOption = None,
+    screener: ScreenerOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Screen conditions given as flags; the exit code tells the overall verdict.
@@ -215,8 +239,8 @@ def check(
         )
     except InputError as error:
         _fail(str(error), ExitCode.BAD_INPUT)
-    screening = screen(rule_base, patient)
-    report(screening, rule_base, output_format, output)
+    screening = stamped(screen(rule_base, patient), patient_label, screener)
+    report(screening, output_format, output)
 
 
 class Listing(str, enum.Enum):
@@ -324,6 +348,8 @@ def questionnaire(
     ] = None,
     output_format: FormatOption = None,
     output: OutputOption = None,
+    patient_label: PatientOption = None,
+    screener: ScreenerOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Ask screening questions in the terminal, then show what `check` would show.
@@ -349,8 +375,8 @@ def questionnaire(
             answered = answers_from_document(_read_answers(answers), rule_base)
         except InputError as error:
             _fail(str(error), ExitCode.BAD_INPUT)
-        screening = screen(rule_base, answered.patient())
-        report(screening, rule_base, output_format, output)
+        screening = stamped(screen(rule_base, answered.patient()), patient_label, screener)
+        report(screening, output_format, output)
 
     def say(text: str) -> None:
         sys.stdout.write(text + "\n")
@@ -362,21 +388,20 @@ def questionnaire(
             "and cannot replace a doctor."
         )
         answered = Questionnaire(rule_base, input, say).run()
-        screening = screen(rule_base, answered.patient())
+        screening = stamped(screen(rule_base, answered.patient()), patient_label, screener)
         say("")
-        _print_result(screening, rule_base)
+        _print_result(screening)
         if output is not None:
             emit(
                 render(
                     screening,
-                    rule_base,
                     output_format
                     or REPORT_SUFFIXES.get(output.suffix.lower(), OutputFormat.MARKDOWN),
                 ),
                 output,
             )
         else:
-            _offer_to_save(screening, rule_base, answered, say)
+            _offer_to_save(screening, answered, say)
     except (KeyboardInterrupt, EOFError):
         typer.echo("\nmassage-screen: screening cancelled; nothing was saved.", err=True)
         raise typer.Exit(ExitCode.INTERRUPTED) from None
@@ -404,7 +429,7 @@ def _read_answers(path: Path) -> object:
         raise InputError(f"answers file {path}{where} is not valid YAML or JSON") from None
 
 
-def _print_result(screening: Screening, rule_base: RuleBase) -> None:
+def _print_result(screening: Screening) -> None:
     from rich.console import Console
 
     from massage_screen.render.table import print_screening
@@ -413,12 +438,10 @@ def _print_result(screening: Screening, rule_base: RuleBase) -> None:
     console = Console(
         highlight=False, emoji=False, no_color=not color, color_system="standard" if color else None
     )
-    print_screening(console, screening, rule_base)
+    print_screening(console, screening)
 
 
-def _offer_to_save(
-    screening: Screening, rule_base: RuleBase, answered: Answers, say: Callable[[str], None]
-) -> None:
+def _offer_to_save(screening: Screening, answered: Answers, say: Callable[[str], None]) -> None:
     """Ask for file names until every one is written (or none is wanted)."""
     import yaml
 
@@ -442,7 +465,7 @@ def _offer_to_save(
             if path.suffix.lower() in ANSWER_SUFFIXES:
                 text = yaml.safe_dump(answered.to_document(), sort_keys=False, allow_unicode=True)
             else:
-                text = render(screening, rule_base, REPORT_SUFFIXES[path.suffix.lower()])
+                text = render(screening, REPORT_SUFFIXES[path.suffix.lower()])
             try:
                 write_atomically(path, text)
             except OSError as error:

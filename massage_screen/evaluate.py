@@ -7,11 +7,14 @@ from dataclasses import replace
 from massage_screen.model import (
     CellResult,
     Effect,
+    Entry,
     Patient,
     Reason,
+    Record,
     ReportedConflict,
     Rule,
     RuleBase,
+    ScreenedCondition,
     Screening,
     Verdict,
 )
@@ -22,8 +25,11 @@ def screen(rule_base: RuleBase, patient: Patient) -> Screening:
 
     Every requested massage type x region (all of them when none is requested) gets the
     most restrictive verdict of the rules that fire there, with the reasons, supporting
-    indications and notes; conflicts are reported when all their rules fire. Pure and
-    deterministic: cells follow catalogue order, reasons rule-base order.
+    indications and notes; conflicts are reported when all their rules fire. The result
+    carries the catalogue entries and rules it found, so it needs no rule base to read.
+    Pure and deterministic: cells follow catalogue (or requested) order, reasons rule-base
+    order, and the record is not stamped with a time (see `report.stamp`).
+    Raises KeyError for an id the rule base does not know (names are resolved before this).
     """
     patient = replace(  # a site limits only a local condition
         patient,
@@ -32,50 +38,79 @@ def screen(rule_base: RuleBase, patient: Patient) -> Screening:
             for c in patient.conditions
         ),
     )
-    types = patient.types or tuple(t.id for t in rule_base.massage_types)
-    regions = patient.regions or tuple(r.id for r in rule_base.regions)
-    rules = rule_base.rules_for([c.id for c in patient.conditions])
-    results = tuple(
-        _screen_cell(rules, patient, type_id, region_id)
-        for type_id in types
-        for region_id in regions
+    types = tuple(rule_base.massage_type(t) for t in patient.types) or rule_base.massage_types
+    regions = tuple(rule_base.region(r) for r in patient.regions) or rule_base.regions
+    conditions = tuple(
+        ScreenedCondition(
+            rule_base.condition(c.id),
+            c.given,
+            rule_base.region(c.site) if c.site else None,
+            c.site_limits,
+        )
+        for c in patient.conditions
     )
-    fired = {reason.rule for cell in results for reason in (*cell.reasons, *cell.support)}
+    rules = rule_base.rules_for([c.id for c in patient.conditions])
+    rule_settings = {
+        rule.id: tuple(rule_base.setting(s) for s in rule.scope.settings)
+        for rule in rules
+        if rule.scope.settings
+    }
+    results = tuple(
+        _screen_cell(rules, rule_settings, patient, conditions, type_entry, region)
+        for type_entry in types
+        for region in regions
+    )
+    fired = {reason.rule.id for cell in results for reason in (*cell.reasons, *cell.support)}
     conflicts = tuple(
-        ReportedConflict(c.id, c.condition, c.rules, c.summary)
+        ReportedConflict(
+            c.id,
+            rule_base.condition(c.condition) if c.condition else None,
+            tuple(rule_base.rule(rule_id) for rule_id in c.rules),
+            c.summary,
+        )
         for c in rule_base.conflicts
         if all(rule_id in fired for rule_id in c.rules)
     )
-    return Screening(patient, results, conflicts)
+    return Screening(
+        patient=patient,
+        conditions=conditions,
+        setting=rule_base.setting(patient.setting) if patient.setting else None,
+        types=types,
+        regions=regions,
+        results=results,
+        conflicts=conflicts,
+        record=Record(version=_version(), rule_base=rule_base.digest),
+    )
+
+
+def _version() -> str:
+    from massage_screen import __version__
+
+    return __version__
 
 
 def _screen_cell(
-    rules: tuple[Rule, ...], patient: Patient, type_id: str, region_id: str
+    rules: tuple[Rule, ...],
+    rule_settings: dict[str, tuple[Entry, ...]],
+    patient: Patient,
+    conditions: tuple[ScreenedCondition, ...],
+    type_entry: Entry,
+    region: Entry,
 ) -> CellResult:
     reasons: list[Reason] = []
     support: list[Reason] = []
     notes: list[Reason] = []
     for rule in rules:
         scope = rule.scope
-        if scope.types and type_id not in scope.types:
+        if scope.types and type_entry.id not in scope.types:
             continue
-        if scope.regions and region_id not in scope.regions:
+        if scope.regions and region.id not in scope.regions:
             continue
         setting_dependent = bool(scope.settings) and patient.setting is None
         if scope.settings and patient.setting is not None and patient.setting not in scope.settings:
             continue
-        for condition_id in _matching_conditions(rule, patient, region_id):
-            reason = Reason(
-                rule.id,
-                condition_id,
-                rule.kind,
-                rule.effect,
-                rule.advice,
-                rule.citations,
-                rule.until,
-                scope.settings,
-                setting_dependent,
-            )
+        for condition in _matching_conditions(rule, conditions, region.id):
+            reason = Reason(rule, condition, rule_settings.get(rule.id, ()), setting_dependent)
             if setting_dependent or rule.effect is Effect.NOTE:
                 notes.append(reason)
             elif rule.effect is Effect.SUPPORTS:
@@ -88,10 +123,12 @@ def _screen_cell(
         default=Verdict.ALLOWED,
     )
     reasons.sort(key=lambda r: -r.effect.verdict.severity if r.effect.verdict else 0)
-    return CellResult(type_id, region_id, verdict, tuple(reasons), tuple(support), tuple(notes))
+    return CellResult(type_entry, region, verdict, tuple(reasons), tuple(support), tuple(notes))
 
 
-def _matching_conditions(rule: Rule, patient: Patient, region_id: str) -> list[str | None]:
+def _matching_conditions(
+    rule: Rule, conditions: tuple[ScreenedCondition, ...], region_id: str
+) -> list[Entry | None]:
     """The patient's conditions that fire `rule` in `region_id`, once each, in the order given.
 
     A rule without conditions always matches (as the single condition None); a condition
@@ -99,12 +136,12 @@ def _matching_conditions(rule: Rule, patient: Patient, region_id: str) -> list[s
     """
     if not rule.conditions:
         return [None]
-    matched: list[str | None] = []
-    for given in patient.conditions:
+    matched: list[Entry | None] = []
+    for given in conditions:
         if (
-            given.id in rule.conditions
-            and (not given.site_limits or given.site == region_id)
-            and given.id not in matched
+            given.entry.id in rule.conditions
+            and (not given.site_limits or (given.site is not None and given.site.id == region_id))
+            and given.entry not in matched
         ):
-            matched.append(given.id)
+            matched.append(given.entry)
     return matched

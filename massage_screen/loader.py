@@ -7,7 +7,9 @@ spec per record type (`SPECS`), then checks what the records mean together.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -101,7 +103,22 @@ def load_rule_base(rules_dir: Path | None = None, seeds_dir: Path | None = None)
         seeds_dir = rules_dir.parent / "seeds"
         if not seeds_dir.is_dir():
             seeds_dir = default_rules_dir().parent / "seeds"
-    return _Loader(rules_dir, seeds_dir).load()
+    rule_base = _Loader(rules_dir, seeds_dir).load()
+    if not rule_base.digest:
+        rule_base = dataclasses.replace(rule_base, digest=content_digest(rules_dir, seeds_dir))
+    return rule_base
+
+
+def content_digest(rules_dir: Path, seeds_dir: Path) -> str:
+    """ "sha256:<hex>" over the names and bytes of every rule file and seed, in name order:
+    the same files give the same digest wherever they are installed."""
+    digest = hashlib.sha256()
+    for label, root, pattern in ((b"rules", rules_dir, "*.y*ml"), (b"seeds", seeds_dir, "*.txt")):
+        for path in sorted(p for p in root.rglob(pattern) if p.is_file()):
+            name = label + b"/" + path.relative_to(root).as_posix().encode()
+            data = path.read_bytes()
+            digest.update(b"%s\0%d\0%s\0" % (name, len(data), data))
+    return "sha256:" + digest.hexdigest()
 
 
 def iter_citations(rule_base: RuleBase) -> Iterator[tuple[str, Citation]]:

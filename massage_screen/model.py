@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Verdict(str, enum.Enum):
@@ -206,7 +207,7 @@ class RuleBase:
     gates: tuple[Gate, ...] = ()
     ambiguities: tuple[Ambiguity, ...] = ()
     region_words: tuple[RegionWord, ...] = ()
-    digest: str = ""
+    digest: str = ""  # content hash of the rule and seed files ("sha256:..."), if known
 
     def condition(self, condition_id: str) -> Entry:
         return _index(self, "conditions")[condition_id]  # type: ignore[return-value]
@@ -288,48 +289,109 @@ class Patient:
 
 
 @dataclass(frozen=True)
-class Reason:
-    """A rule that fired in a cell, for one of the patient's conditions (or none)."""
+class ScreenedCondition:
+    """One of the patient's conditions with its catalogue entries: what, where, as typed."""
 
-    rule: str
-    condition: str | None
-    kind: Kind
-    effect: Effect
-    advice: str
-    citations: tuple[Citation, ...]
-    until: str | None = None
-    settings: tuple[str, ...] = ()  # the settings the rule is limited to, if any
+    entry: Entry
+    given: str
+    site: Entry | None = None
+    site_limits: bool = False  # a local condition's site limits its rules to that region
+
+    @property
+    def id(self) -> str:
+        return self.entry.id
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A rule that fired in a cell, for one of the patient's conditions (None: any patient)."""
+
+    rule: Rule
+    condition: Entry | None = None
+    settings: tuple[Entry, ...] = ()  # the settings the rule is limited to, if any
     setting_dependent: bool = False  # no setting was given, so it is only a note
+
+    @property
+    def kind(self) -> Kind:
+        return self.rule.kind
+
+    @property
+    def effect(self) -> Effect:
+        return self.rule.effect
+
+    @property
+    def advice(self) -> str:
+        return self.rule.advice
+
+    @property
+    def until(self) -> str | None:
+        return self.rule.until
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        return self.rule.citations
 
 
 @dataclass(frozen=True)
 class CellResult:
     """The verdict for one massage type on one region, and why."""
 
-    type: str
-    region: str
+    type: Entry
+    region: Entry
     verdict: Verdict
     reasons: tuple[Reason, ...] = ()
     support: tuple[Reason, ...] = ()
     notes: tuple[Reason, ...] = ()
 
+    @property
+    def key(self) -> str:
+        """ "type/region", as example cases and the JSON headline name a cell."""
+        return f"{self.type.id}/{self.region.id}"
+
 
 @dataclass(frozen=True)
 class ReportedConflict:
+    """A declared conflict whose rules all fired, with those rules."""
+
     id: str
-    condition: str | None
-    rules: tuple[str, ...]
+    condition: Entry | None
+    rules: tuple[Rule, ...]
     summary: str
 
 
 @dataclass(frozen=True)
+class Record:
+    """What produced a screening: tool, version, rule base, when, and optional labels."""
+
+    tool: str = "massage-screen"
+    version: str = ""
+    rule_base: str = ""  # the content digest of the rules and seeds ("sha256:...")
+    time: str | None = None  # UTC, ISO 8601; None until the screening is stamped
+    patient: str | None = None
+    screener: str | None = None
+
+
+@dataclass(frozen=True)
 class Screening:
+    """A screening that describes itself: the entries, rules and conflicts it found."""
+
     patient: Patient
+    conditions: tuple[ScreenedCondition, ...]
+    setting: Entry | None
+    types: tuple[Entry, ...]  # the screened massage types, in catalogue or requested order
+    regions: tuple[Entry, ...]
     results: tuple[CellResult, ...]
     conflicts: tuple[ReportedConflict, ...] = field(default=())
+    record: Record = field(default=Record())
 
     @property
     def overall(self) -> Verdict:
         return max(
             (r.verdict for r in self.results), key=lambda v: v.severity, default=Verdict.ALLOWED
         )
+
+    def to_document(self) -> dict[str, Any]:
+        """The screening as the JSON document `massage-screen/screening/2` (see README)."""
+        from massage_screen.report import screening_document
+
+        return screening_document(self)

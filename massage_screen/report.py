@@ -1,14 +1,30 @@
-"""What every output format says: the JSON document, grouped findings and the disclaimer."""
+"""What every output format says, built once: the outline of a report, its headline, the record
+and the JSON document. Renderers only format what is here; nothing here needs the rule base."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import os
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from typing import Any
 
-from massage_screen.model import CellResult, Citation, Effect, Reason, RuleBase, Screening
+from massage_screen.model import (
+    CellResult,
+    Citation,
+    Effect,
+    Entry,
+    Reason,
+    ReportedConflict,
+    Rule,
+    Screening,
+    Verdict,
+)
 
-SCHEMA = "massage-screen/screening/1"
+SCHEMA = "massage-screen/screening/2"
+SCHEMA_FILE = "screening-2.schema.json"
+TITLE = "Massage screening"
 
 DISCLAIMER = (
     "Not medical advice. This screening restates what five articles on massage for "
@@ -17,150 +33,556 @@ DISCLAIMER = (
     "to see a doctor if pain grows worse after a session."
 )
 
+OVERALL_MEANING = {
+    Verdict.ALLOWED: "every requested massage is allowed",
+    Verdict.CAUTIONED: "some requested massage needs caution; none is excluded",
+    Verdict.EXCLUDED: "some requested massage is excluded",
+}
+
+#: The verdicts a headline names cells for, most restrictive first.
+RESTRICTIONS = (Verdict.EXCLUDED, Verdict.CAUTIONED)
+
+
+# --- the record: when, by what, from which rule base ------------------------------------------
+
+
+def screening_time(environ: Mapping[str, str] | None = None) -> str:
+    """Now in UTC as ISO 8601 ("2026-11-22T04:05:06Z"), or SOURCE_DATE_EPOCH when it is set.
+
+    Raises ValueError when SOURCE_DATE_EPOCH is set but is not a whole number of seconds.
+    """
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "")
+    if epoch:
+        if not epoch.isascii() or not epoch.isdigit():
+            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
+        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    else:
+        moment = datetime.now(tz=timezone.utc)
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def stamp(
+    screening: Screening,
+    *,
+    patient: str | None = None,
+    screener: str | None = None,
+    time: str | None = None,
+) -> Screening:
+    """The screening with its record stamped: the time (default `screening_time()`) and
+    the optional patient and screener labels. Raises ValueError as `screening_time` does."""
+    record = replace(
+        screening.record,
+        time=time or screening_time(),
+        patient=patient or None,
+        screener=screener or None,
+    )
+    return replace(screening, record=record)
+
+
+# --- words people gave: shown, never obeyed --------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def shown(text: str) -> str:
+    """User-given words made safe to show on one line: control characters (newlines, escape
+    sequences) are written out as escapes such as \\n or \\x1b instead of acting."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char, f"\\x{ord(char):02x}")
+
+    return _CONTROL.sub(escape, text)
+
+
+# --- the headline: what is restricted, where, and for whom ------------------------------------
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """Cells given one verdict, for everyone (condition None) or because of one condition."""
+
+    verdict: Verdict
+    condition: Entry | None
+    cells: tuple[CellResult, ...]
+    where: str  # the cells for people: "Vacuum (cupping) on the neck"
+
+    @property
+    def text(self) -> str:
+        who = (
+            "for everyone, whatever their conditions"
+            if self.condition is None
+            else f"because of {self.condition.label}"
+        )
+        return f"{self.verdict.value.capitalize()} {who}: {self.where}"
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The overall verdict, the count of cells per verdict, and the restricted cells named."""
+
+    overall: Verdict
+    counts: tuple[tuple[Verdict, int], ...]
+    restrictions: tuple[Restriction, ...]  # for everyone first, then by condition
+    conditions_restrict: bool = True  # some condition cautions or excludes somewhere
+
+    @property
+    def total(self) -> int:
+        return sum(count for _, count in self.counts)
+
+    @property
+    def count_text(self) -> str:
+        """ "52 massage type and region pairs screened: 50 allowed, 0 cautioned, 2 excluded." """
+        pairs = "pair" if self.total == 1 else "pairs"
+        counts = ", ".join(f"{count} {verdict.value}" for verdict, count in self.counts)
+        return f"{self.total} massage type and region {pairs} screened: {counts}."
+
+    @property
+    def remark(self) -> str | None:
+        """Said when every restriction holds for everyone: the person's conditions add none."""
+        if self.restrictions and not self.conditions_restrict:
+            return "Nothing is restricted because of this person's conditions."
+        return None
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The headline after the overall verdict, one sentence a line."""
+        lines = [self.count_text, *(r.text for r in self.restrictions)]
+        return (*lines, self.remark) if self.remark else tuple(lines)
+
+
+def headline(screening: Screening) -> Headline:
+    """Count the cells by verdict and name the restricted ones, separating restrictions of a
+    technique that hold for everyone (rules without conditions) from those caused by the
+    person's conditions. A cell is named under each that gives it its verdict: for everyone,
+    and again for a condition that would restrict it as much on its own."""
+    counts = {verdict: 0 for verdict in Verdict}
+    for_everyone: dict[Verdict, list[CellResult]] = {v: [] for v in RESTRICTIONS}
+    by_condition: dict[Entry, dict[Verdict, list[CellResult]]] = {}
+    for cell in screening.results:
+        counts[cell.verdict] += 1
+        if cell.verdict is Verdict.ALLOWED:
+            continue
+        imposing = [r for r in cell.reasons if r.effect.verdict is cell.verdict]
+        if any(r.condition is None for r in imposing):
+            for_everyone[cell.verdict].append(cell)
+        for condition in dict.fromkeys(r.condition for r in imposing if r.condition):
+            cells = by_condition.setdefault(condition, {v: [] for v in RESTRICTIONS})
+            cells[cell.verdict].append(cell)
+    restrictions = [
+        Restriction(verdict, None, tuple(cells), name_cells(cells, screening))
+        for verdict, cells in for_everyone.items()
+        if cells
+    ]
+    order = {c.entry: i for i, c in enumerate(screening.conditions)}
+    for condition in sorted(by_condition, key=lambda c: order.get(c, len(order))):
+        restrictions += [
+            Restriction(verdict, condition, tuple(cells), name_cells(cells, screening))
+            for verdict, cells in by_condition[condition].items()
+            if cells
+        ]
+    return Headline(
+        screening.overall,
+        tuple((verdict, counts[verdict]) for verdict in Verdict),
+        tuple(restrictions),
+        any(r.condition for cell in screening.results for r in cell.reasons),
+    )
+
+
+# --- naming cells -----------------------------------------------------------------------------
+
+
+def _join(words: Sequence[str], last: str = ", ") -> str:
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + last + words[-1]
+
+
+def _rectangles(
+    pairs: Iterable[tuple[Entry, Entry]], outer: tuple[Entry, ...], inner: tuple[Entry, ...]
+) -> list[tuple[list[Entry], list[Entry]]]:
+    """(outer, inner) pairs as rectangles: the outer entries that share the same inner ones,
+    both in screening order."""
+    inner_of: dict[Entry, set[Entry]] = {}
+    for outer_entry, inner_entry in pairs:
+        inner_of.setdefault(outer_entry, set()).add(inner_entry)
+    groups: dict[tuple[Entry, ...], list[Entry]] = {}
+    for outer_entry in outer:
+        if outer_entry in inner_of:
+            shared = tuple(e for e in inner if e in inner_of[outer_entry])
+            groups.setdefault(shared, []).append(outer_entry)
+    return [(outers, list(inners)) for inners, outers in groups.items()]
+
+
+class _Words:
+    """How one kind of report names massage types and regions."""
+
+    def __init__(
+        self, type_name: Callable[[Entry], str], region_name: Callable[[Entry], str], last: str
+    ) -> None:
+        self.type_name, self.region_name, self.last = type_name, region_name, last
+
+    def entries(
+        self,
+        chosen: list[Entry],
+        screened: tuple[Entry, ...],
+        noun: str,
+        name: Callable[[Entry], str],
+    ) -> str:
+        """ "every type", "every type except Vacuum (cupping)", or the names."""
+        if len(screened) > 1 and len(chosen) == len(screened):
+            return f"every {noun}"
+        missing = [e for e in screened if e not in chosen]
+        if len(screened) > 3 and len(missing) < len(chosen) and len(missing) <= 2:
+            return f"every {noun} except " + _join([name(e) for e in missing], " and ")
+        return _join([name(e) for e in chosen], self.last)
+
+    def cells(self, pairs: list[tuple[Entry, Entry]], screening: Screening) -> str:
+        """The shorter of grouping by type and grouping by region."""
+        by_type = "; ".join(
+            self.entries(types, screening.types, "type", self.type_name)
+            + " on "
+            + self.entries(regions, screening.regions, "region", self.region_name)
+            for types, regions in _rectangles(pairs, screening.types, screening.regions)
+        )
+        by_region = "; ".join(
+            self.entries(types, screening.types, "type", self.type_name)
+            + " on "
+            + self.entries(regions, screening.regions, "region", self.region_name)
+            for regions, types in _rectangles(
+                [(r, t) for t, r in pairs], screening.regions, screening.types
+            )
+        )
+        return by_region if len(by_region) < len(by_type) else by_type
+
+
+_WHERE = _Words(lambda t: t.label, lambda r: r.label, ", ")
+_HEADLINE = _Words(lambda t: t.label, lambda r: f"the {r.short_label.lower()}", " and ")
+
+
+def describe_cells(cells: Iterable[tuple[Entry, Entry]], screening: Screening) -> str:
+    """Where a finding applies, as compactly as the cells allow:
+    "every type on Neck (cervical spine)", "Vacuum (cupping) on every region"."""
+    return _WHERE.cells(list(cells), screening)
+
+
+def name_cells(cells: Iterable[CellResult], screening: Screening) -> str:
+    """Cells for a headline: "Vacuum (cupping) on the neck; Self-massage on the lower back"."""
+    return _HEADLINE.cells([(c.type, c.region) for c in cells], screening)
+
+
+# --- the outline: every section of a report, in order ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule that fired for one condition (or any patient), and every cell it fired in."""
+
+    section: str  # "reasons", "support" or "notes"
+    reason: Reason
+    cells: tuple[tuple[Entry, Entry], ...]
+    where: str
+
+    @property
+    def rule(self) -> Rule:
+        return self.reason.rule
+
+    @property
+    def about(self) -> str:
+        """The condition's label, or "Any patient" for a rule without conditions."""
+        return self.reason.condition.label if self.reason.condition else "Any patient"
+
+    @property
+    def label(self) -> str:
+        """ "Excluded", "Cautioned", "Supports", "Note" or "Note (excluded if the setting is
+        at home)": what the finding does in this screening."""
+        if self.section == "support":
+            return "Supports"
+        if self.section == "reasons":
+            return self.reason.effect.value.capitalize()
+        return note_heading(self.reason)
+
+    @property
+    def style(self) -> str:
+        """A style key for renderers that colour: a verdict, "supports" or "note"."""
+        return {"reasons": self.reason.effect.value, "support": "supports"}.get(
+            self.section, "note"
+        )
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: a heading and its findings, or (for "conflicts") the
+    passages that disagree."""
+
+    key: str  # "reasons", "conflicts", "support" or "notes"
+    heading: str
+    findings: tuple[Finding, ...] = ()
+    conflicts: tuple[ReportedConflict, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A line about the screening itself; `detail` is the longer form for saved reports."""
+
+    label: str
+    text: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The report, in order: title, headline, facts, the verdict grid, sections, disclaimer."""
+
+    title: str
+    headline: Headline
+    facts: tuple[Fact, ...]
+    types: tuple[Entry, ...]
+    regions: tuple[Entry, ...]
+    verdicts: dict[tuple[str, str], Verdict]  # (type id, region id) -> verdict
+    sections: tuple[Section, ...]
+    disclaimer: str
+    screening: Screening
+
+
+SECTIONS = (
+    ("reasons", "Reasons"),
+    ("conflicts", "Passages that disagree"),
+    ("support", "Supporting indications"),
+    ("notes", "Notes"),
+)
+
+
+def outline(screening: Screening) -> Outline:
+    """The report of `screening`, built once for every renderer: sections without findings
+    are left out; findings are grouped by rule and condition, most restrictive first."""
+    sections: list[Section] = []
+    for key, heading in SECTIONS:
+        if key == "conflicts":
+            if screening.conflicts:
+                sections.append(Section(key, heading, conflicts=screening.conflicts))
+            continue
+        grouped = findings(screening, key)
+        if grouped:
+            sections.append(Section(key, heading, findings=grouped))
+    return Outline(
+        title=TITLE,
+        headline=headline(screening),
+        facts=facts(screening),
+        types=screening.types,
+        regions=screening.regions,
+        verdicts={(c.type.id, c.region.id): c.verdict for c in screening.results},
+        sections=tuple(sections),
+        disclaimer=DISCLAIMER,
+        screening=screening,
+    )
+
+
+def findings(screening: Screening, section: str) -> tuple[Finding, ...]:
+    """Group the reasons (or `support`, or `notes`) of the cells by rule and condition,
+    most restrictive first, in rule-base order otherwise."""
+    grouped: dict[tuple[str, str | None], tuple[Reason, list[tuple[Entry, Entry]]]] = {}
+    for cell in screening.results:
+        for reason in getattr(cell, section):
+            key = (reason.rule.id, reason.condition.id if reason.condition else None)
+            grouped.setdefault(key, (reason, []))[1].append((cell.type, cell.region))
+    ordered = sorted(
+        grouped.values(),
+        key=lambda item: -item[0].effect.verdict.severity if item[0].effect.verdict else 0,
+    )
+    return tuple(
+        Finding(section, reason, tuple(cells), describe_cells(cells, screening))
+        for reason, cells in ordered
+    )
+
+
+def note_heading(reason: Reason) -> str:
+    """ "Note", or for a rule that waits on the setting what it would do there."""
+    if not reason.setting_dependent:
+        return "Note"
+    places = " or ".join(s.label.lower() for s in reason.settings)
+    if reason.effect is Effect.NOTE:
+        return f"Note (applies {places})"
+    return f"Note ({reason.effect.value} if the setting is {places})"
+
+
+def facts(screening: Screening) -> tuple[Fact, ...]:
+    """Conditions, setting, the optional patient and screener labels, and the record."""
+    record = screening.record
+    lines = [
+        Fact(
+            "Conditions",
+            describe_conditions(screening, as_given=False),
+            describe_conditions(screening, as_given=True),
+        ),
+        Fact("Setting", describe_setting(screening), describe_setting(screening)),
+    ]
+    if record.patient:
+        lines.append(Fact("Patient", shown(record.patient), shown(record.patient)))
+    if record.screener:
+        lines.append(Fact("Screener", shown(record.screener), shown(record.screener)))
+    made = f"{record.time or 'time not recorded'} by {record.tool} {record.version}".rstrip()
+    digest = f", rule base {record.rule_base}" if record.rule_base else ""
+    lines.append(Fact("Screened", made, made + digest))
+    return tuple(lines)
+
+
+def describe_conditions(screening: Screening, *, as_given: bool) -> str:
+    """The patient's conditions for people: labels, sites, and optionally the words typed
+    (made safe to show by `shown`)."""
+    if not screening.conditions:
+        return "none reported"
+    return "; ".join(
+        c.entry.label
+        + (f" on the {c.site.short_label.lower()}" if c.site and c.site_limits else "")
+        + (
+            f" (given on the {c.site.short_label.lower()}: it concerns the whole body, so it "
+            "is not limited to that region)"
+            if c.site and not c.site_limits
+            else ""
+        )
+        + (f' (given as "{shown(c.given)}")' if as_given else "")
+        for c in screening.conditions
+    )
+
+
+def describe_setting(screening: Screening) -> str:
+    return (
+        screening.setting.label
+        if screening.setting
+        else "not given (rules for a particular setting are listed as notes)"
+    )
+
+
+# --- the JSON document -------------------------------------------------------------------------
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the document (massage_screen/schemas/screening-2.schema.json)."""
+    import json
+    from importlib import resources
+
+    text = resources.files("massage_screen").joinpath(f"schemas/{SCHEMA_FILE}").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
 
 def citation_document(citation: Citation) -> dict[str, Any]:
     return {"source": citation.source, "line": citation.line, "quote": citation.quote}
 
 
-def reason_document(reason: Reason) -> dict[str, Any]:
-    document: dict[str, Any] = {
-        "rule": reason.rule,
-        "condition": reason.condition,
-        "kind": reason.kind.value,
-        "verdict": reason.effect.value,
-        "advice": reason.advice,
-        "until": reason.until,
-        "settings": list(reason.settings),
-        "citations": [citation_document(c) for c in reason.citations],
+def _finding_document(reason: Reason) -> dict[str, Any]:
+    rule = reason.rule
+    return {
+        "rule": rule.id,
+        "condition": reason.condition.id if reason.condition else None,
+        "kind": rule.kind.value,
+        "effect": rule.effect.value,
+        "advice": rule.advice,
+        "until": rule.until,
+        "settings": [s.id for s in reason.settings],
+        "setting_dependent": reason.setting_dependent,
+        "citations": [citation_document(c) for c in rule.citations],
     }
-    return document
 
 
-def screening_document(screening: Screening, rule_base: RuleBase) -> dict[str, Any]:
-    """The screening as the JSON contract `massage-screen/screening/1` (see README)."""
-    patient = screening.patient
+def _key(reason: Reason) -> tuple[str, str | None]:
+    return reason.rule.id, reason.condition.id if reason.condition else None
+
+
+def _entry(entry: Entry) -> dict[str, str]:
+    return {"id": entry.id, "label": entry.label}
+
+
+def headline_document(line: Headline) -> dict[str, Any]:
+    return {
+        "counts": {verdict.value: count for verdict, count in line.counts},
+        "for_everyone": {
+            verdict.value: [
+                c.key
+                for r in line.restrictions
+                if r.condition is None and r.verdict is verdict
+                for c in r.cells
+            ]
+            for verdict in RESTRICTIONS
+        },
+        "for_conditions": [
+            {
+                "condition": condition.id,
+                **{
+                    verdict.value: [
+                        c.key
+                        for r in line.restrictions
+                        if r.condition == condition and r.verdict is verdict
+                        for c in r.cells
+                    ]
+                    for verdict in RESTRICTIONS
+                },
+            }
+            for condition in dict.fromkeys(r.condition for r in line.restrictions if r.condition)
+        ],
+        "text": [f"Overall: {line.overall.value.upper()}", *line.lines],
+    }
+
+
+def screening_document(screening: Screening) -> dict[str, Any]:
+    """The screening as the JSON document `massage-screen/screening/2` (see README and
+    massage_screen/schemas/screening-2.schema.json): each finding (a rule that fired, for
+    one condition or for any patient) stated once in "findings", in the order of the
+    report, and every cell referring to its findings by their index in that list."""
+    return outline_document(outline(screening))
+
+
+def outline_document(report: Outline) -> dict[str, Any]:
+    """The JSON document of an outline already built (see `screening_document`)."""
+    screening = report.screening
+    record = screening.record
+    found = [finding for section in report.sections for finding in section.findings]
+    index = {_key(finding.reason): i for i, finding in enumerate(found)}
     return {
         "schema": SCHEMA,
-        "conditions": [
-            {"id": c.id, "label": rule_base.condition(c.id).label, "given": c.given, "site": c.site}
-            for c in patient.conditions
-        ],
-        "setting": patient.setting,
+        "record": {
+            "tool": record.tool,
+            "version": record.version,
+            "rule_base": record.rule_base,
+            "time": record.time,
+            "patient": record.patient,
+            "screener": record.screener,
+        },
         "overall": screening.overall.value,
-        "results": [
+        "headline": headline_document(report.headline),
+        "conditions": [
             {
-                "type": cell.type,
-                "region": cell.region,
+                "id": c.entry.id,
+                "label": c.entry.label,
+                "given": c.given,
+                "site": c.site.id if c.site else None,
+            }
+            for c in screening.conditions
+        ],
+        "setting": screening.setting.id if screening.setting else None,
+        "types": [_entry(t) for t in screening.types],
+        "regions": [_entry(r) for r in screening.regions],
+        "findings": [_finding_document(finding.reason) for finding in found],
+        "cells": [
+            {
+                "type": cell.type.id,
+                "region": cell.region.id,
                 "verdict": cell.verdict.value,
-                "reasons": [reason_document(r) for r in cell.reasons],
-                "support": [reason_document(r) for r in cell.support],
-                "notes": [reason_document(r) for r in cell.notes],
+                "reasons": [index[_key(r)] for r in cell.reasons],
+                "support": [index[_key(r)] for r in cell.support],
+                "notes": [index[_key(r)] for r in cell.notes],
             }
             for cell in screening.results
         ],
         "conflicts": [
             {
                 "id": conflict.id,
-                "condition": conflict.condition,
-                "rules": list(conflict.rules),
+                "condition": conflict.condition.id if conflict.condition else None,
                 "summary": conflict.summary,
-                "citations": [
-                    {"rule": rule_id, **citation_document(citation)}
-                    for rule_id in conflict.rules
-                    for citation in rule_base.rule(rule_id).citations
-                ],
+                "rules": [rule.id for rule in conflict.rules],
             }
             for conflict in screening.conflicts
         ],
         "disclaimer": DISCLAIMER,
     }
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One (rule, condition) pair and every cell it fired in, for people to read once."""
-
-    reason: Reason
-    cells: tuple[tuple[str, str], ...]
-
-
-def findings(cells: Iterable[CellResult], attribute: str) -> tuple[Finding, ...]:
-    """Group the reasons (or `support`, or `notes`) of `cells` by rule and condition,
-    most restrictive first, in rule-base order otherwise."""
-    grouped: dict[tuple[str, str | None], tuple[Reason, list[tuple[str, str]]]] = {}
-    for cell in cells:
-        for reason in getattr(cell, attribute):
-            key = (reason.rule, reason.condition)
-            grouped.setdefault(key, (reason, []))[1].append((cell.type, cell.region))
-    ordered = sorted(
-        grouped.values(),
-        key=lambda item: -item[0].effect.verdict.severity if item[0].effect.verdict else 0,
-    )
-    return tuple(Finding(reason, tuple(where)) for reason, where in ordered)
-
-
-def describe_cells(
-    cells: tuple[tuple[str, str], ...], screening: Screening, rule_base: RuleBase
-) -> str:
-    """Where a finding applies, as compactly as the cells allow."""
-    all_types = list(dict.fromkeys(c.type for c in screening.results))
-    all_regions = list(dict.fromkeys(c.region for c in screening.results))
-    types = [t for t in all_types if any(c[0] == t for c in cells)]
-    regions = [r for r in all_regions if any(c[1] == r for c in cells)]
-    type_label = {e.id: e.label for e in rule_base.massage_types}
-    region_label = {e.id: e.label for e in rule_base.regions}
-    if len(cells) == len(types) * len(regions):
-        type_text = (
-            "every type"
-            if len(types) == len(all_types) and len(all_types) > 1
-            else ", ".join(type_label[t] for t in types)
-        )
-        region_text = (
-            "every region"
-            if len(regions) == len(all_regions) and len(all_regions) > 1
-            else ", ".join(region_label[r] for r in regions)
-        )
-        return f"{type_text} on {region_text}"
-    return "; ".join(f"{type_label[t]} on {region_label[r]}" for t, r in cells)
-
-
-def note_heading(reason: Reason, rule_base: RuleBase) -> str:
-    """ "Note", or for a rule that waits on the setting what it would do there."""
-    if not reason.setting_dependent:
-        return "Note"
-    places = " or ".join(rule_base.setting(s).label.lower() for s in reason.settings)
-    if reason.effect is Effect.NOTE:
-        return f"Note (applies {places})"
-    return f"Note ({reason.effect.value} if the setting is {places})"
-
-
-def describe_conditions(screening: Screening, rule_base: RuleBase, *, as_given: bool) -> str:
-    """The patient's conditions for people: labels, sites, and optionally the words typed."""
-    patient = screening.patient
-    if not patient.conditions:
-        return "none reported"
-    return "; ".join(
-        rule_base.condition(c.id).label
-        + (
-            f" on the {rule_base.region(c.site).short_label.lower()}"
-            if c.site and c.site_limits
-            else ""
-        )
-        + (
-            f" (given on the {rule_base.region(c.site).short_label.lower()}: it concerns the "
-            "whole body, so it is not limited to that region)"
-            if c.site and not c.site_limits
-            else ""
-        )
-        + (f' (given as "{c.given}")' if as_given else "")
-        for c in patient.conditions
-    )
-
-
-def describe_setting(screening: Screening, rule_base: RuleBase) -> str:
-    setting = screening.patient.setting
-    return (
-        rule_base.setting(setting).label
-        if setting
-        else "not given (rules for a particular setting are listed as notes)"
-    )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from massage_screen.loader import load_rule_base
 from massage_screen.model import RuleBase
 from massage_screen.names import Names
+
+from .documents import assert_valid_document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -20,6 +23,25 @@ MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal" / "rules"
 def _no_rules_override(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MASSAGE_SCREEN_RULES", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # reproducible records
+
+
+@pytest.fixture(autouse=True)
+def _every_json_document_follows_its_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every screening document a test produces in-process is checked against the shipped
+    JSON Schema and its cross-references (see tests/documents.py)."""
+    from massage_screen import report
+    from massage_screen.render import json_format
+
+    produce = report.outline_document
+
+    def checked(outline: report.Outline) -> dict[str, Any]:
+        document = produce(outline)
+        assert_valid_document(document)
+        return document
+
+    monkeypatch.setattr(report, "outline_document", checked)
+    monkeypatch.setattr(json_format, "outline_document", checked)
 
 
 @pytest.fixture(scope="session")

@@ -88,7 +88,7 @@ class TestExitCodes:
 class TestOutput:
     def test_json_is_the_default_when_not_a_terminal(self) -> None:
         result = run("check", "-c", "fever")
-        assert json.loads(result.stdout)["schema"] == "massage-screen/screening/1"
+        assert json.loads(result.stdout)["schema"] == "massage-screen/screening/2"
 
     def test_markdown(self) -> None:
         result = run("check", "-c", "fever", "-f", "markdown")
@@ -145,7 +145,7 @@ class TestSites:
 
     def test_a_site_on_a_local_condition_limits_it(self) -> None:
         result = run("check", "-c", "cut@neck", "-t", "classical", "-f", "json")
-        verdicts = {r["region"]: r["verdict"] for r in json.loads(result.stdout)["results"]}
+        verdicts = {r["region"]: r["verdict"] for r in json.loads(result.stdout)["cells"]}
         assert verdicts == {"cervical": "excluded", "lumbar": "allowed"}
 
 
@@ -265,7 +265,7 @@ def test_the_installed_script_screens_from_any_directory(tmp_path: Path) -> None
     assert done.returncode == 20
     document = json.loads(done.stdout)
     assert document["conditions"][0]["id"] == "arterial-hypertension"
-    assert document["results"][0]["verdict"] == "excluded"
+    assert document["cells"][0]["verdict"] == "excluded"
 
 
 def test_the_installed_script_never_shows_a_traceback(tmp_path: Path) -> None:

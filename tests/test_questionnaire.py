@@ -242,8 +242,8 @@ def test_every_condition_reported_through_the_questionnaire_matches_check(
             else:
                 replies.append("no")
         answers, _ = walk(rule_base, [*replies, "yes"])
-        asked = screening_document(screen(rule_base, answers.patient()), rule_base)
+        asked = screening_document(screen(rule_base, answers.patient()))
         checked = screening_document(
-            screen(rule_base, names.patient(rule_base, [condition.id], [], [], None)), rule_base
+            screen(rule_base, names.patient(rule_base, [condition.id], [], [], None))
         )
         assert asked == checked, condition.id

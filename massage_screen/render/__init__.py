@@ -1,11 +1,12 @@
-"""Output formats: each member of OutputFormat maps to one renderer module."""
+"""Output formats: each member of OutputFormat maps to one renderer module, which only
+formats the report's outline (`report.outline`)."""
 
 from __future__ import annotations
 
 import enum
 import importlib
 
-from massage_screen.model import RuleBase, Screening
+from massage_screen.model import Screening
 
 
 class OutputFormat(str, enum.Enum):
@@ -23,13 +24,16 @@ _MODULES = {
 
 def render(
     screening: Screening,
-    rule_base: RuleBase,
     output_format: OutputFormat,
     *,
     color: bool = False,
     width: int = 100,
 ) -> str:
-    """The screening as text in `output_format`; only that format's module is imported."""
+    """The screening as text in `output_format`; only that format's module is imported.
+
+    `color` and `width` matter to the table only (colour repeats what the words say)."""
+    from massage_screen.report import outline
+
     module = importlib.import_module(_MODULES[output_format])
-    text: str = module.render(screening, rule_base, color=color, width=width)
+    text: str = module.render(outline(screening), color=color, width=width)
     return text

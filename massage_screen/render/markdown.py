@@ -2,107 +2,77 @@
 
 from __future__ import annotations
 
-from massage_screen.model import RuleBase, Screening
-from massage_screen.report import (
-    DISCLAIMER,
-    Finding,
-    describe_cells,
-    describe_conditions,
-    describe_setting,
-    findings,
-    note_heading,
-)
+import re
 
-_OVERALL = {
-    "allowed": "every requested massage is allowed",
-    "cautioned": "some requested massage needs caution; none is excluded",
-    "excluded": "some requested massage is excluded",
-}
+from massage_screen.report import OVERALL_MEANING, Finding, Outline, Section, shown
+
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~&!])")
 
 
-def _escape(text: str) -> str:
-    return text.replace("|", "\\|")
+def escape(text: str) -> str:
+    """`text` as literal Markdown on one line: control characters written out (see
+    `report.shown`) and every character that could start emphasis, a link, HTML, code
+    or a table cell backslash-escaped."""
+    return _SPECIAL.sub(r"\\\1", shown(text))
 
 
-def render(
-    screening: Screening, rule_base: RuleBase, *, color: bool = False, width: int = 100
-) -> str:
-    lines: list[str] = ["# Massage screening", ""]
-    overall = screening.overall.value
-    lines += [f"**Overall: {overall}** ({_OVERALL[overall]}).", ""]
-    lines += [
-        f"- Conditions: {describe_conditions(screening, rule_base, as_given=True)}",
-        f"- Setting: {describe_setting(screening, rule_base)}",
-        "",
-    ]
-
-    regions = list(dict.fromkeys(c.region for c in screening.results))
-    types = list(dict.fromkeys(c.type for c in screening.results))
-    verdicts = {(c.type, c.region): c.verdict.value for c in screening.results}
-    lines += ["## Verdicts", ""]
-    lines.append(
-        "| Massage type | " + " | ".join(rule_base.region(r).label for r in regions) + " |"
-    )
-    lines.append("|---" * (len(regions) + 1) + "|")
-    for type_id in types:
-        cells = " | ".join(verdicts[(type_id, r)] for r in regions)
-        lines.append(f"| {_escape(rule_base.massage_type(type_id).label)} | {cells} |")
+def render(report: Outline, *, color: bool = False, width: int = 100) -> str:
+    line = report.headline
+    lines: list[str] = [f"# {report.title}", ""]
+    overall = line.overall
+    lines += [f"**Overall: {overall.value}** ({OVERALL_MEANING[overall]}).", ""]
+    lines += [line.count_text, ""]
+    if line.restrictions:
+        lines += [*(f"- {r.text}" for r in line.restrictions), ""]
+    if line.remark:
+        lines += [line.remark, ""]
+    lines += [f"- {fact.label}: {escape(fact.detail)}" for fact in report.facts]
     lines.append("")
 
-    reasons = findings(screening.results, "reasons")
-    if reasons:
-        lines += ["## Reasons", ""]
-        for finding in reasons:
-            lines += _finding(
-                finding, screening, rule_base, finding.reason.effect.value.capitalize()
-            )
-    if screening.conflicts:
-        lines += ["## Passages that disagree", ""]
-        for conflict in screening.conflicts:
-            about = (
-                rule_base.condition(conflict.condition).label
-                if conflict.condition
-                else "massage type and region"
-            )
-            lines += [f"### {about}", "", conflict.summary, ""]
-            for rule_id in conflict.rules:
-                rule = rule_base.rule(rule_id)
-                lines.append(f"- `{rule_id}` ({rule.kind.value}, {rule.effect.value}):")
-                for citation in rule.citations:
-                    lines.append(f"  > {citation.quote}")
-                    lines.append(f"  > — {citation.source}, line {citation.line}")
-            lines.append("")
-    support = findings(screening.results, "support")
-    if support:
-        lines += ["## Supporting indications", ""]
-        for finding in support:
-            lines += _finding(finding, screening, rule_base, "Supports")
-    notes = findings(screening.results, "notes")
-    if notes:
-        lines += ["## Notes", ""]
-        for finding in notes:
-            lines += _finding(
-                finding, screening, rule_base, note_heading(finding.reason, rule_base)
-            )
-    lines += ["---", "", f"*{DISCLAIMER}*", ""]
+    lines += ["## Verdicts", ""]
+    lines.append("| Massage type | " + " | ".join(escape(r.label) for r in report.regions) + " |")
+    lines.append("|---" * (len(report.regions) + 1) + "|")
+    for type_entry in report.types:
+        cells = " | ".join(report.verdicts[(type_entry.id, r.id)].value for r in report.regions)
+        lines.append(f"| {escape(type_entry.label)} | {cells} |")
+    lines.append("")
+
+    for section in report.sections:
+        lines += [f"## {section.heading}", ""]
+        if section.key == "conflicts":
+            lines += _conflicts(section)
+        for finding in section.findings:
+            lines += _finding(finding)
+    lines += ["---", "", f"*{report.disclaimer}*", ""]
     return "\n".join(lines)
 
 
-def _finding(
-    finding: Finding, screening: Screening, rule_base: RuleBase, heading: str
-) -> list[str]:
-    reason = finding.reason
-    about = rule_base.condition(reason.condition).label if reason.condition else "Any patient"
+def _conflicts(section: Section) -> list[str]:
+    lines: list[str] = []
+    for conflict in section.conflicts:
+        about = conflict.condition.label if conflict.condition else "massage type and region"
+        lines += [f"### {about}", "", conflict.summary, ""]
+        for rule in conflict.rules:
+            lines.append(f"- `{rule.id}` ({rule.kind.value}, {rule.effect.value}):")
+            for citation in rule.citations:
+                lines.append(f"  > {citation.quote}")
+                lines.append(f"  > — {citation.source}, line {citation.line}")
+        lines.append("")
+    return lines
+
+
+def _finding(finding: Finding) -> list[str]:
+    rule = finding.rule
     lines = [
-        f"### {heading}: {about}",
+        f"### {finding.label}: {finding.about}",
         "",
-        f"- Rule: `{reason.rule}` ({reason.kind.value})",
-        f"- Applies to: {describe_cells(finding.cells, screening, rule_base)}",
-        f"- Advice: {reason.advice}",
+        f"- Rule: `{rule.id}` ({rule.kind.value})",
+        f"- Applies to: {finding.where}",
+        f"- Advice: {rule.advice}",
     ]
-    if reason.until:
-        lines.append(f"- Until: {reason.until}")
+    if rule.until:
+        lines.append(f"- Until: {rule.until}")
     lines.append("")
-    for citation in reason.citations:
+    for citation in rule.citations:
         lines += [f"> {citation.quote}", ">", f"> — {citation.source}, line {citation.line}", ""]
     return lines

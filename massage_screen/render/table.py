@@ -1,4 +1,5 @@
-"""Terminal output: a rich grid of massage types by regions, then the reasons with quotes.
+"""Terminal output: the headline, a rich grid of massage types by regions (one block per type
+when the terminal is too narrow for a grid), then the findings with their quotes.
 
 Verdicts are words, so colour only repeats what the text already says (NO_COLOR and
 screen readers lose nothing).
@@ -12,16 +13,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from massage_screen.model import RuleBase, Screening
-from massage_screen.report import (
-    DISCLAIMER,
-    Finding,
-    describe_cells,
-    describe_conditions,
-    describe_setting,
-    findings,
-    note_heading,
-)
+from massage_screen.model import Screening
+from massage_screen.report import Finding, Outline, Section, outline
 
 STYLES = {
     "allowed": "green",
@@ -31,10 +24,11 @@ STYLES = {
     "note": "dim",
 }
 
+#: The widest verdict word: a region column is never narrower.
+_VERDICT_WIDTH = max(len(v) for v in ("allowed", "cautioned", "excluded"))
 
-def render(
-    screening: Screening, rule_base: RuleBase, *, color: bool = False, width: int = 100
-) -> str:
+
+def render(report: Outline, *, color: bool = False, width: int = 100) -> str:
     console = Console(
         record=True,
         width=width,
@@ -45,102 +39,108 @@ def render(
         emoji=False,
         file=io.StringIO(),
     )
-    print_screening(console, screening, rule_base)
+    print_outline(console, report)
     return console.export_text(styles=color)
 
 
-def print_screening(console: Console, screening: Screening, rule_base: RuleBase) -> None:
+def print_screening(console: Console, screening: Screening) -> None:
     """Print the screening to `console` (the questionnaire uses this directly)."""
-    overall = screening.overall.value
+    print_outline(console, outline(screening))
+
+
+def print_outline(console: Console, report: Outline) -> None:
+    """Print a report's outline to `console`, fitted to its width."""
+    line = report.headline
+    overall = line.overall.value
     heading = Text("Overall: ")
     heading.append(overall.upper(), style=STYLES[overall])
     console.print(heading)
-    console.print(Text(f"Conditions: {describe_conditions(screening, rule_base, as_given=False)}"))
-    console.print(Text(f"Setting: {describe_setting(screening, rule_base)}"))
+    console.print(Text(line.count_text))
+    for restriction in line.restrictions:
+        console.print(Text(restriction.text, style=STYLES[restriction.verdict.value]))
+    if line.remark:
+        console.print(Text(line.remark))
+    for fact in report.facts:
+        if fact.label != "Screened":  # the record belongs to saved reports (JSON, Markdown)
+            console.print(Text(f"{fact.label}: {fact.text}"))
     console.print()
+    if grid_fits(report, console.width):
+        _print_grid(console, report)
+    else:
+        _print_stacked(console, report)
 
-    regions = list(dict.fromkeys(c.region for c in screening.results))
-    types = list(dict.fromkeys(c.type for c in screening.results))
-    verdicts = {(c.type, c.region): c.verdict.value for c in screening.results}
+    for section in report.sections:
+        console.print(Text(section.heading, style="bold underline"))
+        if section.key == "conflicts":
+            _print_conflicts(console, section)
+        for finding in section.findings:
+            _print_finding(console, finding, quotes=section.key == "reasons")
+    console.print(Text(report.disclaimer, style="bold"))
+
+
+def grid_fits(report: Outline, width: int) -> bool:
+    """Whether the types-by-regions grid fits `width` columns with every type label wrapped
+    at most to its longest word and every region heading and verdict whole."""
+    words = [word for t in report.types for word in t.label.split()] or [""]
+    type_column = max(len(w) for w in [*words, "Massage"])
+    region_columns = [max(len(r.short_label), _VERDICT_WIDTH) for r in report.regions]
+    # each column has one space of padding either side and one border on its left; plus
+    # the border on the right
+    needed = 1 + sum(column + 3 for column in (type_column, *region_columns))
+    return needed <= width
+
+
+def _print_grid(console: Console, report: Outline) -> None:
     grid = Table(title=None, show_lines=False, header_style="bold")
     grid.add_column("Massage type")
-    for region_id in regions:
-        grid.add_column(rule_base.region(region_id).short_label, no_wrap=True)
-    for type_id in types:
-        row = [Text(rule_base.massage_type(type_id).label)]
-        row += [Text(verdicts[(type_id, r)], style=STYLES[verdicts[(type_id, r)]]) for r in regions]
-        grid.add_row(*row)
+    for region in report.regions:
+        grid.add_column(region.short_label, no_wrap=True, min_width=_VERDICT_WIDTH)
+    for type_entry in report.types:
+        verdicts = [report.verdicts[(type_entry.id, r.id)].value for r in report.regions]
+        grid.add_row(Text(type_entry.label), *(Text(v, style=STYLES[v]) for v in verdicts))
     console.print(grid)
 
-    reasons = findings(screening.results, "reasons")
-    if reasons:
-        console.print(Text("Reasons", style="bold underline"))
-        for finding in reasons:
-            _print_finding(
-                console,
-                finding,
-                screening,
-                rule_base,
-                finding.reason.effect.value.upper(),
-                finding.reason.effect.value,
-            )
-    if screening.conflicts:
-        console.print(Text("Passages that disagree", style="bold underline"))
-        for conflict in screening.conflicts:
-            about = (
-                rule_base.condition(conflict.condition).label
-                if conflict.condition
-                else "Massage type and region"
-            )
-            console.print(Text(f"CONFLICT  {about}: {conflict.summary}", style="magenta"))
-            for rule_id in conflict.rules:
-                rule = rule_base.rule(rule_id)
-                console.print(Text(f"  {rule_id} ({rule.kind.value}, {rule.effect.value})"))
-                for citation in rule.citations:
-                    console.print(Text(f"    “{citation.quote}”", style="italic"))
-                    console.print(Text(f"    {citation.source}:{citation.line}", style="dim"))
-            console.print()
-    support = findings(screening.results, "support")
-    if support:
-        console.print(Text("Supporting indications", style="bold underline"))
-        for finding in support:
-            _print_finding(
-                console, finding, screening, rule_base, "SUPPORTS", "supports", quotes=False
-            )
-    notes = findings(screening.results, "notes")
-    if notes:
-        console.print(Text("Notes", style="bold underline"))
-        for finding in notes:
-            label = "NOTE" + note_heading(finding.reason, rule_base).removeprefix("Note")
-            _print_finding(console, finding, screening, rule_base, label, "note", quotes=False)
-    console.print(Text(DISCLAIMER, style="bold"))
+
+def _print_stacked(console: Console, report: Outline) -> None:
+    """One block per massage type, one line per region: for terminals too narrow for a grid."""
+    for type_entry in report.types:
+        console.print(Text(type_entry.label, style="bold"))
+        for region in report.regions:
+            verdict = report.verdicts[(type_entry.id, region.id)].value
+            row = Text(f"  {region.short_label}: ")
+            row.append(verdict, style=STYLES[verdict])
+            console.print(row)
+    console.print()
 
 
-def _print_finding(
-    console: Console,
-    finding: Finding,
-    screening: Screening,
-    rule_base: RuleBase,
-    label: str,
-    style: str,
-    *,
-    quotes: bool = True,
-) -> None:
+def _print_conflicts(console: Console, section: Section) -> None:
+    for conflict in section.conflicts:
+        about = conflict.condition.label if conflict.condition else "Massage type and region"
+        console.print(Text(f"CONFLICT  {about}: {conflict.summary}", style="magenta"))
+        for rule in conflict.rules:
+            console.print(Text(f"  {rule.id} ({rule.kind.value}, {rule.effect.value})"))
+            for citation in rule.citations:
+                console.print(Text(f"    “{citation.quote}”", style="italic"))
+                console.print(Text(f"    {citation.source}:{citation.line}", style="dim"))
+        console.print()
+
+
+def _print_finding(console: Console, finding: Finding, *, quotes: bool) -> None:
     """One finding; with quotes=False only the sources (supporting evidence and notes)."""
-    reason = finding.reason
-    about = rule_base.condition(reason.condition).label if reason.condition else "Any patient"
+    rule = finding.rule
+    word, paren, rest = finding.label.partition(" (")  # "NOTE (excluded if the setting is ...)"
     line = Text()
-    line.append(label, style=STYLES.get(style, ""))
-    line.append(f"  {about} — {reason.kind.value} [{reason.rule}]")
+    line.append(word.upper() + paren + rest, style=STYLES[finding.style])
+    line.append(f"  {finding.about} — {rule.kind.value} [{rule.id}]")
     console.print(line)
-    console.print(Text(f"  where: {describe_cells(finding.cells, screening, rule_base)}"))
-    console.print(Text(f"  advice: {reason.advice}"))
-    if reason.until:
-        console.print(Text(f"  until: {reason.until}"))
+    console.print(Text(f"  where: {finding.where}"))
+    console.print(Text(f"  advice: {rule.advice}"))
+    if rule.until:
+        console.print(Text(f"  until: {rule.until}"))
     if not quotes:
-        sources = ", ".join(dict.fromkeys(f"{c.source}:{c.line}" for c in reason.citations))
+        sources = ", ".join(dict.fromkeys(f"{c.source}:{c.line}" for c in rule.citations))
         console.print(Text(f"  sources: {sources}", style="dim"))
-    for citation in reason.citations if quotes else ():
+    for citation in rule.citations if quotes else ():
         console.print(Text(f"    “{citation.quote}”", style="italic"))
         console.print(Text(f"    {citation.source}:{citation.line}", style="dim"))
     console.print()
