@@ -447,6 +447,7 @@ def _offer_to_save(screening: Screening, answered: Answers, say: Callable[[str],
 
     from massage_screen.files import write_atomically
     from massage_screen.render import render
+    from massage_screen.report import record_document
 
     while True:
         answer = input(
@@ -463,7 +464,8 @@ def _offer_to_save(screening: Screening, answered: Answers, say: Callable[[str],
         failed = False
         for path in paths:
             if path.suffix.lower() in ANSWER_SUFFIXES:
-                text = yaml.safe_dump(answered.to_document(), sort_keys=False, allow_unicode=True)
+                saved = {**answered.to_document(), "record": record_document(screening.record)}
+                text = yaml.safe_dump(saved, sort_keys=False, allow_unicode=True)
             else:
                 text = render(screening, REPORT_SUFFIXES[path.suffix.lower()])
             try:

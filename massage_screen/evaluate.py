@@ -100,16 +100,17 @@ def _screen_cell(
     reasons: list[Reason] = []
     support: list[Reason] = []
     notes: list[Reason] = []
+    type_id, region_id = type_entry.id, region.id
     for rule in rules:
         scope = rule.scope
-        if scope.types and type_entry.id not in scope.types:
+        if scope.types and type_id not in scope.types:
             continue
-        if scope.regions and region.id not in scope.regions:
+        if scope.regions and region_id not in scope.regions:
             continue
         setting_dependent = bool(scope.settings) and patient.setting is None
         if scope.settings and patient.setting is not None and patient.setting not in scope.settings:
             continue
-        for condition in _matching_conditions(rule, conditions, region.id):
+        for condition in _matching_conditions(rule, conditions, region_id):
             reason = Reason(rule, condition, rule_settings.get(rule.id, ()), setting_dependent)
             if setting_dependent or rule.effect is Effect.NOTE:
                 notes.append(reason)

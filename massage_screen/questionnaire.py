@@ -64,7 +64,8 @@ def answers_from_document(document: Any, rule_base: RuleBase) -> Answers:
         raise InputError("answers file: expected a mapping at the top level")
     if document.get("schema", ANSWERS_SCHEMA) != ANSWERS_SCHEMA:
         raise InputError(f'answers file: schema must be "{ANSWERS_SCHEMA}"')
-    unknown = set(document) - {"schema", "regions", "types", "setting", "gates"}
+    # "record" says who and what saved the answers (see report.record_document); not replayed
+    unknown = set(document) - {"schema", "regions", "types", "setting", "gates", "record"}
     if unknown:
         raise InputError(f'answers file: unknown field "{sorted(unknown)[0]}"')
     names = Names.of(rule_base)

@@ -16,6 +16,7 @@ from massage_screen.model import (
     Effect,
     Entry,
     Reason,
+    Record,
     ReportedConflict,
     Rule,
     Screening,
@@ -490,6 +491,18 @@ def _key(reason: Reason) -> tuple[str, str | None]:
     return reason.rule.id, reason.condition.id if reason.condition else None
 
 
+def record_document(record: Record) -> dict[str, Any]:
+    """The record as JSON (also kept in saved questionnaire answers)."""
+    return {
+        "tool": record.tool,
+        "version": record.version,
+        "rule_base": record.rule_base,
+        "time": record.time,
+        "patient": record.patient,
+        "screener": record.screener,
+    }
+
+
 def _entry(entry: Entry) -> dict[str, str]:
     return {"id": entry.id, "label": entry.label}
 
@@ -541,14 +554,7 @@ def outline_document(report: Outline) -> dict[str, Any]:
     index = {_key(finding.reason): i for i, finding in enumerate(found)}
     return {
         "schema": SCHEMA,
-        "record": {
-            "tool": record.tool,
-            "version": record.version,
-            "rule_base": record.rule_base,
-            "time": record.time,
-            "patient": record.patient,
-            "screener": record.screener,
-        },
+        "record": record_document(record),
         "overall": screening.overall.value,
         "headline": headline_document(report.headline),
         "conditions": [

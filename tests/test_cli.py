@@ -16,6 +16,7 @@ from massage_screen import loader
 from massage_screen.cli import app
 
 from .conftest import MINIMAL, ROOT
+from .documents import assert_valid_document
 
 runner = CliRunner()
 
@@ -264,6 +265,7 @@ def test_the_installed_script_screens_from_any_directory(tmp_path: Path) -> None
     )
     assert done.returncode == 20
     document = json.loads(done.stdout)
+    assert_valid_document(document)  # made by another process: not checked by conftest
     assert document["conditions"][0]["id"] == "arterial-hypertension"
     assert document["cells"][0]["verdict"] == "excluded"
 

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
+import yaml
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -410,6 +411,26 @@ class TestRecord:
         assert "- Patient: P-7\n- Screener: A. Therapist\n- Screened: 2023-11-14T22:13:20Z by " in (
             markdown
         )
+
+    def test_saved_answers_carry_the_record_and_still_replay(self, tmp_path: Path) -> None:
+        answers = tmp_path / "answers.yaml"
+        typed = ["", "", "", "no", "yes", "1", "no", "yes", str(answers)]
+        command = ["questionnaire", "--rules", str(MINIMAL), "--screener", "A. Therapist"]
+        asked = CliRunner().invoke(app, command, input="\n".join(typed) + "\n")
+        assert asked.exit_code == 20
+        saved = yaml.safe_load(answers.read_text(encoding="utf-8"))
+        assert saved["record"] == {
+            "tool": "massage-screen",
+            "version": saved["record"]["version"],
+            "rule_base": load_rule_base(MINIMAL, SEEDS).digest,
+            "time": "2023-11-14T22:13:20Z",
+            "patient": None,
+            "screener": "A. Therapist",
+        }
+        replayed = CliRunner().invoke(
+            app, ["questionnaire", "--rules", str(MINIMAL), "--answers", str(answers)]
+        )
+        assert replayed.exit_code == 20
 
     def test_a_bad_source_date_epoch_is_bad_input(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
