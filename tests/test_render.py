@@ -268,6 +268,7 @@ class TestHeadline:
             "- Excluded for everyone, whatever their conditions: Vacuum (cupping) on the "
             "cervical\n\n"
             "Nothing is restricted because of this person's conditions.\n\n"
+            "## About this screening\n\n"
             "- Conditions: none reported\n"
         )
 
@@ -456,6 +457,7 @@ class TestGivenWords:
         assert "\x1b" not in text
         assert [line for line in text.splitlines() if line.startswith("#")] == [
             "# Massage screening",
+            "## About this screening",
             "## Verdicts",
             "## Reasons",
             "### Excluded: Skin wound",

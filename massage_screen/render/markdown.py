@@ -26,6 +26,7 @@ def render(report: Outline, *, color: bool = False, width: int = 100) -> str:
         lines += [*(f"- {r.text}" for r in line.restrictions), ""]
     if line.remark:
         lines += [line.remark, ""]
+    lines += ["## About this screening", ""]
     lines += [f"- {fact.label}: {escape(fact.detail)}" for fact in report.facts]
     lines.append("")
 
