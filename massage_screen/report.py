@@ -82,7 +82,9 @@ def stamp(
 
 # --- words people gave: shown, never obeyed --------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: C0 and C1 controls, line and paragraph separators, and the bidirectional overrides that
+#: could make shown words read differently from what they are.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def shown(text: str) -> str:
@@ -91,7 +93,9 @@ def shown(text: str) -> str:
 
     def escape(match: re.Match[str]) -> str:
         char = match.group()
-        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char, f"\\x{ord(char):02x}")
+        code = ord(char)
+        named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+        return named.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
     return _CONTROL.sub(escape, text)
 

@@ -28,6 +28,7 @@ from massage_screen.report import (
     outline,
     screening_document,
     screening_time,
+    shown,
     stamp,
 )
 
@@ -478,6 +479,10 @@ class TestGivenWords:
         text = render(self.screening(minimal), OutputFormat.TABLE, color=True)
         assert "\x1b[2J" not in text and "\x1b[31mX" not in text
         assert "Patient: Ann\\n## Verdicts\n" in table(self.screening(minimal))
+
+    def test_bidirectional_overrides_are_shown_too(self) -> None:
+        assert shown("evil\u202etxt.exe\u2066") == "evil\\u202etxt.exe\\u2066"
+        assert shown("Ann-Marie O'Brien, 3 ½") == "Ann-Marie O'Brien, 3 ½"
 
     def test_json_keeps_them_exactly(self, minimal: RuleBase) -> None:
         document = json.loads(render(self.screening(minimal), OutputFormat.JSON))
