@@ -54,9 +54,13 @@ def screening_time(environ: Mapping[str, str] | None = None) -> str:
     """
     epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "")
     if epoch:
-        if not epoch.isascii() or not epoch.isdigit():
-            raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
-        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        refused = ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}")
+        if not epoch.isascii() or not epoch.isdigit() or len(epoch) > 12:
+            raise refused
+        try:
+            moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (OverflowError, OSError, ValueError):  # beyond the year 9999 or the platform
+            raise refused from None
     else:
         moment = datetime.now(tz=timezone.utc)
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
@@ -333,6 +337,7 @@ class Fact:
     label: str
     text: str
     detail: str
+    saved_only: bool = False  # the record: for saved reports (Markdown, JSON), not the terminal
 
 
 @dataclass(frozen=True)
@@ -428,7 +433,7 @@ def facts(screening: Screening) -> tuple[Fact, ...]:
         lines.append(Fact("Screener", shown(record.screener), shown(record.screener)))
     made = f"{record.time or 'time not recorded'} by {record.tool} {record.version}".rstrip()
     digest = f", rule base {record.rule_base}" if record.rule_base else ""
-    lines.append(Fact("Screened", made, made + digest))
+    lines.append(Fact("Screened", made, made + digest, saved_only=True))
     return tuple(lines)
 
 

@@ -61,7 +61,7 @@ def print_outline(console: Console, report: Outline) -> None:
     if line.remark:
         console.print(Text(line.remark))
     for fact in report.facts:
-        if fact.label != "Screened":  # the record belongs to saved reports (JSON, Markdown)
+        if not fact.saved_only:
             console.print(Text(f"{fact.label}: {fact.text}"))
     console.print()
     if grid_fits(report, console.width):
