@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import enum
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 from massage_screen import __version__
+from massage_screen.completion import complete_anything, complete_seed, completer
+from massage_screen.listing import ListFormat, Listing
 from massage_screen.model import RuleBase, Screening
 from massage_screen.render import OutputFormat
 
@@ -40,13 +43,83 @@ VERDICT_EXIT = {
     "excluded": ExitCode.EXCLUDED,
 }
 
+EXIT_CODES_HELP = (
+    "Exit codes: 0 allowed, 10 cautioned, 20 excluded, 1 internal error (a bug), "
+    "2 bad input or usage, 3 invalid rule base, 4 cannot write output, 130 interrupted."
+)
+NAMES_HELP = (
+    "Names: `massage-screen list conditions [QUERY]` (or types, regions, settings, rules) "
+    "shows what the tool understands; `massage-screen explain NAME` shows the rules and "
+    "passages behind a name."
+)
+
+
+def _click() -> Any:
+    """click's exceptions: vendored inside newer typer, a dependency of older ones."""
+    import importlib
+
+    try:
+        return importlib.import_module("typer._click")
+    except ImportError:  # pragma: no cover - older typer depends on click
+        return importlib.import_module("click")
+
+
+class _Group(TyperGroup):
+    """The top-level group: usage errors as one short line, never framework internals."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        standalone = kwargs.pop("standalone_mode", True)
+        kwargs["standalone_mode"] = False
+        if not standalone:
+            return super().main(*args, **kwargs)
+        click = _click()
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.ClickException as error:
+            if type(error).__name__ == "NoArgsIsHelpError":
+                typer.echo(error.format_message())
+                sys.exit(ExitCode.BAD_INPUT)
+            typer.echo(f"massage-screen: error: {usage_message(error)}", err=True)
+            sys.exit(ExitCode.BAD_INPUT if error.exit_code == 2 else error.exit_code)
+        except typer.Abort:
+            typer.echo("\nmassage-screen: interrupted", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_message(error: Any) -> str:
+    """A click error as one short line: which option, what is wrong, where to look."""
+    message = re.sub(r"\b[Vv]alue error, ", "", error.format_message()).strip()
+    param = getattr(error, "param", None)
+    if type(error).__name__ == "MissingParameter" and param is not None:
+        opts = [n for n in getattr(param, "opts", ()) if n.startswith("-")]
+        what = f"option {max(opts, key=len)}" if opts else (param.metavar or param.name or "")
+        message = f"missing {what}".strip()
+    elif isinstance(error, typer.BadParameter) and param is not None:
+        opts = [n for n in getattr(param, "opts", ()) if n.startswith("-")]
+        name = max(opts, key=len) if opts else (param.metavar or str(param.name).upper())
+        detail = re.sub(r"^Invalid value for [^:]*: ", "", message)
+        detail = re.sub(r"'([^']*)'", r'"\1"', detail).rstrip(".")
+        message = f"{name}: {detail}"
+    else:
+        message = message[:1].lower() + message[1:]
+        message = message.rstrip(".")
+    ctx = getattr(error, "ctx", None)
+    path = ctx.command_path.split()[1:] if ctx is not None else []
+    where = " ".join(["massage-screen", *path, "--help"])
+    return f"{message} (see {where})"
+
+
 app = typer.Typer(
-    add_completion=False,
+    cls=_Group,
+    add_completion=True,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
     help="Contraindication screening for massage of the spine, every verdict cited from the "
     "source articles. Not medical advice.",
+    epilog=f"{NAMES_HELP}\n\n{EXIT_CODES_HELP}",
 )
 
 RulesOption = Annotated[
@@ -71,7 +144,13 @@ FormatOption = Annotated[
 ]
 OutputOption = Annotated[
     Path | None,
-    typer.Option("-o", "--output", metavar="FILE", help="Write the report to FILE (atomically)."),
+    typer.Option(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="Write the report to FILE (atomically); the format follows the extension "
+        "(.md Markdown, .json JSON, .txt plain table) unless --format is given. - is stdout.",
+    ),
 ]
 PatientOption = Annotated[
     str | None,
@@ -81,10 +160,74 @@ PatientOption = Annotated[
 ]
 ScreenerOption = Annotated[
     str | None,
+    typer.Option("--screener", metavar="NAME", help="Who did the screening, kept in the report."),
+]
+QuietOption = Annotated[
+    bool, typer.Option("-q", "--quiet", help='Do not say "wrote FILE" on stderr.')
+]
+ConditionOption = Annotated[
+    list[str] | None,
     typer.Option(
-        "--screener", metavar="NAME", help="Who did the screening, kept in the report."
+        "-c",
+        "--condition",
+        metavar="CONDITION[@REGION]",
+        help="A condition the person has (id, name or plain words); repeat for more. "
+        "Add @REGION to a local condition such as a wound or moles.",
+        autocompletion=completer("conditions"),
     ),
 ]
+TypeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "-t",
+        "--type",
+        metavar="TYPE",
+        help="Massage type to screen; repeat. Default: all.",
+        autocompletion=completer("types"),
+    ),
+]
+RegionOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "-r",
+        "--region",
+        metavar="REGION",
+        help="Spinal region to screen; repeat. Default: all.",
+        autocompletion=completer("regions"),
+    ),
+]
+SettingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--setting",
+        metavar="home|clinic",
+        help="Where the massage happens.",
+        autocompletion=completer("settings"),
+    ),
+]
+
+#: the format a file name asks for, by extension
+SUFFIX_FORMATS = {
+    ".md": OutputFormat.MARKDOWN,
+    ".markdown": OutputFormat.MARKDOWN,
+    ".json": OutputFormat.JSON,
+    ".txt": OutputFormat.TABLE,
+}
+
+
+def to_stdout(output: Path | None) -> bool:
+    """True when the report goes to stdout (no -o, or -o -)."""
+    return output is None or str(output) == "-"
+
+
+def output_format_for(output: Path | None, output_format: OutputFormat | None) -> OutputFormat:
+    """--format if given; else the file's extension; else table on a terminal, JSON otherwise."""
+    if output_format is not None:
+        return output_format
+    if not to_stdout(output):
+        assert output is not None
+        return SUFFIX_FORMATS.get(output.suffix.lower(), OutputFormat.JSON)
+    return OutputFormat.TABLE if sys.stdout.isatty() else OutputFormat.JSON
 
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
@@ -119,9 +262,9 @@ def _color_wanted(stream: object) -> bool:
     )
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Print `text` to stdout, or write it atomically to `output`."""
-    if output is None:
+def emit(text: str, output: Path | None, *, quiet: bool = False) -> None:
+    """Print `text` to stdout (no output, or "-"), or write it atomically to `output`."""
+    if output is None or to_stdout(output):
         sys.stdout.write(text)
         sys.stdout.flush()
         return
@@ -131,7 +274,8 @@ def emit(text: str, output: Path | None) -> None:
         write_atomically(output, text)
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
-    typer.echo(f"massage-screen: wrote {output}", err=True)
+    if not quiet:
+        typer.echo(f"massage-screen: wrote {output}", err=True)
 
 
 def stamped(screening: Screening, patient: str | None, screener: str | None) -> Screening:
@@ -149,17 +293,65 @@ def report(
     screening: Screening,
     output_format: OutputFormat | None,
     output: Path | None,
+    *,
+    quiet: bool = False,
+    why_rules: RuleBase | None = None,
 ) -> NoReturn:
-    """Print or write the screening, then exit with the code of its overall verdict."""
-    from massage_screen.render import render
-
-    stdout_is_terminal = output is None and sys.stdout.isatty()
-    if output_format is None:
-        output_format = OutputFormat.TABLE if stdout_is_terminal else OutputFormat.JSON
+    """Print or write the screening (with the audit of every cell against `why_rules` if
+    given), then exit with the code of its overall verdict."""
+    stdout_is_terminal = to_stdout(output) and sys.stdout.isatty()
+    output_format = output_format_for(output, output_format)
     color = stdout_is_terminal and _color_wanted(sys.stdout)
     width = shutil.get_terminal_size((100, 24)).columns if stdout_is_terminal else 100
-    emit(render(screening, output_format, color=color, width=width), output)
+    text = render_report(screening, output_format, color=color, width=width, why_rules=why_rules)
+    emit(text, output, quiet=quiet)
     raise typer.Exit(VERDICT_EXIT[screening.overall.value])
+
+
+def render_report(
+    screening: Screening,
+    output_format: OutputFormat,
+    *,
+    color: bool = False,
+    width: int = 100,
+    why_rules: RuleBase | None = None,
+) -> str:
+    """The report in `output_format`; with `why_rules`, each cell's audit against every rule
+    of that rule base follows the report (JSON: the "why" field)."""
+    from massage_screen.render import render
+
+    if why_rules is None:
+        return render(screening, output_format, color=color, width=width)
+    from massage_screen import why as audit
+
+    checked = audit.why(why_rules, screening)
+    if output_format is OutputFormat.JSON:
+        import json
+
+        document = screening.to_document()
+        disclaimer = document.pop("disclaimer")  # the audit goes before it, as in the text
+        document |= {"why": audit.document(checked), "disclaimer": disclaimer}
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if output_format is OutputFormat.MARKDOWN:
+        text = render(screening, output_format, color=color, width=width)
+        head, rule, tail = text.rpartition("\n---\n")  # the disclaimer stays last
+        if not rule:
+            return text + "\n" + audit.render_markdown(checked)
+        return head + "\n\n" + audit.render_markdown(checked).rstrip("\n") + "\n" + rule + tail
+    from dataclasses import replace
+
+    from massage_screen.render import table
+    from massage_screen.report import outline
+
+    report_outline = outline(screening)
+    text = table.render(replace(report_outline, disclaimer=""), color=color, width=width)
+    return (
+        text.rstrip()
+        + "\n\n"
+        + audit.render_table(
+            checked, color=color, width=width, disclaimer=report_outline.disclaimer
+        )
+    )
 
 
 def _version(value: bool) -> None:
@@ -180,54 +372,33 @@ def main_options(
     """Contraindication screening for massage of the spine. Not medical advice."""
 
 
-@app.command()
+@app.command(epilog=f"{NAMES_HELP}\n\n{EXIT_CODES_HELP}")
 def check(
-    condition: Annotated[
-        list[str] | None,
+    condition: ConditionOption = None,
+    massage_type: TypeOption = None,
+    region: RegionOption = None,
+    setting: SettingOption = None,
+    why: Annotated[
+        bool,
         typer.Option(
-            "-c",
-            "--condition",
-            metavar="CONDITION[@REGION]",
-            help="A condition the person has (id, name or plain words); repeat for more. "
-            "Add @REGION to a local condition such as a wound or moles.",
+            "--why",
+            help="After the report, show for each cell every rule considered: which fired, "
+            "and why each other one did not (another type, region or setting; a site "
+            "elsewhere).",
         ),
-    ] = None,
-    massage_type: Annotated[
-        list[str] | None,
-        typer.Option(
-            "-t",
-            "--type",
-            metavar="TYPE",
-            help="Massage type to screen; repeat. Default: all.",
-        ),
-    ] = None,
-    region: Annotated[
-        list[str] | None,
-        typer.Option(
-            "-r",
-            "--region",
-            metavar="REGION",
-            help="Spinal region to screen; repeat. Default: all.",
-        ),
-    ] = None,
-    setting: Annotated[
-        str | None,
-        typer.Option("--setting", metavar="home|clinic", help="Where the massage happens."),
-    ] = None,
+    ] = False,
     output_format: FormatOption = None,
     output: OutputOption = None,
     patient_label: PatientOption = None,
     screener: ScreenerOption = None,
+    quiet: QuietOption = False,
     rules: RulesOption = None,
 ) -> None:
     """Screen conditions given as flags; the exit code tells the overall verdict.
 
-    Exit codes: 0 all allowed, 10 some cautioned, 20 some excluded, 2 bad input,
-    3 invalid rule base.
-
     Example:
 
-        massage-screen check -c "high blood pressure" -t classical -r neck
+        massage-screen check -c "high blood pressure" -t classical -r neck --why
     """
     from massage_screen.evaluate import screen
     from massage_screen.names import InputError, Names
@@ -240,18 +411,7 @@ def check(
     except InputError as error:
         _fail(str(error), ExitCode.BAD_INPUT)
     screening = stamped(screen(rule_base, patient), patient_label, screener)
-    report(screening, output_format, output)
-
-
-class Listing(str, enum.Enum):
-    """What `massage-screen list` can show."""
-
-    CONDITIONS = "conditions"
-    TYPES = "types"
-    REGIONS = "regions"
-    SETTINGS = "settings"
-    RULES = "rules"
-    AMBIGUOUS = "ambiguous"
+    report(screening, output_format, output, quiet=quiet, why_rules=rule_base if why else None)
 
 
 @app.command("list")
@@ -260,37 +420,134 @@ def list_names(
         Listing,
         typer.Argument(help="conditions, types, regions, settings, rules or ambiguous."),
     ] = Listing.CONDITIONS,
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[QUERY]", help="Show only names whose id, label or aliases contain it."
+        ),
+    ] = None,
+    list_format: Annotated[
+        ListFormat | None,
+        typer.Option(
+            "-f",
+            "--format",
+            case_sensitive=False,
+            help="table (default on a terminal), tsv with a header line (default otherwise) "
+            "or json.",
+        ),
+    ] = None,
     rules: RulesOption = None,
 ) -> None:
     """List the names the tool understands, with their aliases (or the rules).
 
+    Conditions are grouped by family: the questionnaire question that asks about them.
+    Give any name to `massage-screen explain` for the rules and passages behind it.
+
     Example:
 
-        massage-screen list regions
+        massage-screen list conditions "blood pressure"
     """
+    from massage_screen import listing
+
     rule_base = load(rules)
-    lines: list[str] = []
-    if what is Listing.RULES:
-        for rule in rule_base.rules:
-            conditions = ", ".join(rule.conditions) or "-"
-            lines.append(f"{rule.id}\t{rule.kind.value}\t{rule.effect.value}\t{conditions}")
-    elif what is Listing.AMBIGUOUS:
-        for ambiguity in rule_base.ambiguities:
-            aliases = ", ".join(ambiguity.aliases)
-            lines.append(ambiguity.term + (f"\t{aliases}" if aliases else ""))
-            lines += [f"  {c.condition} ({c.means})" for c in ambiguity.choices]
+    found = listing.search(listing.rows(rule_base, what), query or "")
+    if not found:
+        typer.echo(f'massage-screen: no {what.value} match "{query}"', err=True)
+    terminal = sys.stdout.isatty()
+    chosen = list_format or (ListFormat.TABLE if terminal else ListFormat.TSV)
+    if chosen is ListFormat.JSON:
+        text = listing.render_json(found, what, rule_base)
+    elif chosen is ListFormat.TSV:
+        text = listing.render_tsv(found, what)
     else:
-        entries = {
-            Listing.CONDITIONS: rule_base.conditions,
-            Listing.TYPES: rule_base.massage_types,
-            Listing.REGIONS: rule_base.regions,
-            Listing.SETTINGS: rule_base.settings,
-        }[what]
-        for entry in entries:
-            extra = " (local: may take @REGION)" if entry.local else ""
-            aliases = ", ".join(entry.aliases)
-            lines.append(f"{entry.id}\t{entry.label}{extra}" + (f"\t{aliases}" if aliases else ""))
-    sys.stdout.write("\n".join(lines) + "\n")
+        text = listing.render_table(
+            found,
+            what,
+            rule_base,
+            color=terminal and _color_wanted(sys.stdout),
+            width=shutil.get_terminal_size((100, 24)).columns if terminal else 100,
+        )
+    sys.stdout.write(text)
+
+
+@app.command("explain")
+def explain_name(
+    name: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME",
+            help="A condition (id, label or plain words), a rule id, a massage type, a region "
+            "or a setting.",
+            autocompletion=complete_anything,
+        ),
+    ],
+    output_format: FormatOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Show what the articles say about NAME: every rule about a condition (or the rules
+    that single out a massage type, region or setting; or one rule), where it applies,
+    its advice, the passages that disagree, and each cited passage in its paragraph.
+
+    Example:
+
+        massage-screen explain diabetes
+    """
+    from massage_screen import explain as explaining
+    from massage_screen.names import InputError
+    from massage_screen.source import read_articles, seeds_dir_for
+
+    rule_base = load(rules)
+    articles = read_articles(seeds_dir_for(rules))
+    try:
+        explanations = explaining.explain(rule_base, articles, name)
+    except InputError as error:
+        _fail(str(error), ExitCode.BAD_INPUT)
+    chosen = output_format_for(None, output_format)
+    if chosen is OutputFormat.JSON:
+        text = explaining.render_json(explanations)
+    elif chosen is OutputFormat.MARKDOWN:
+        text = explaining.render_markdown(explanations)
+    else:
+        terminal = sys.stdout.isatty()
+        text = explaining.render_table(
+            explanations,
+            color=terminal and _color_wanted(sys.stdout),
+            width=shutil.get_terminal_size((100, 24)).columns if terminal else 100,
+        )
+    sys.stdout.write(text)
+
+
+@app.command("source")
+def show_source(
+    location: Annotated[
+        str,
+        typer.Argument(
+            metavar="SEED[:LINE]",
+            help="A seed article (file name, path or number 000-004), optionally with a line.",
+            autocompletion=complete_seed,
+        ),
+    ],
+    rules: RulesOption = None,
+) -> None:
+    """Print a seed article with line numbers, or the paragraph around LINE (marked >).
+
+    Every citation names its seed and line, for example seeds/000_063ec8d0cbbd0d34.txt:27.
+
+    Example:
+
+        massage-screen source 000:27
+    """
+    from massage_screen.names import InputError
+    from massage_screen.source import parse_location, read_articles, render_article, seeds_dir_for
+
+    articles = read_articles(seeds_dir_for(rules))
+    try:
+        article, line = parse_location(articles, location)
+    except InputError as error:
+        _fail(str(error), ExitCode.BAD_INPUT)
+    terminal = sys.stdout.isatty()
+    width = shutil.get_terminal_size((100, 24)).columns if terminal else 100
+    sys.stdout.write(render_article(article, line, width))
 
 
 @app.command()
@@ -331,11 +588,6 @@ def validate(rules: RulesOption = None) -> None:
     )
 
 
-REPORT_SUFFIXES = {
-    ".md": OutputFormat.MARKDOWN,
-    ".markdown": OutputFormat.MARKDOWN,
-    ".json": OutputFormat.JSON,
-}
 ANSWER_SUFFIXES = (".yaml", ".yml")
 
 
@@ -350,14 +602,16 @@ def questionnaire(
     output: OutputOption = None,
     patient_label: PatientOption = None,
     screener: ScreenerOption = None,
+    quiet: QuietOption = False,
     rules: RulesOption = None,
 ) -> None:
     """Ask screening questions in the terminal, then show what `check` would show.
 
     Type back at any question to return to the previous one; a summary lets you change
-    any answer before the result. At the end you can save the report (.md, .json) and
-    your answers (.yaml) for replay. Ctrl-C or end of input leaves with exit code 130 and
-    saves nothing. Exit codes otherwise as for check.
+    any answer before the result. Where a stage or kind is asked, "not sure" screens as
+    the stricter possibility. At the end you can save the report (.md, .json, .txt) and
+    your answers (.yaml) for replay. Ctrl-C or end of input leaves with exit code 130.
+    Exit codes otherwise as for check.
 
     Example:
 
@@ -376,40 +630,44 @@ def questionnaire(
         except InputError as error:
             _fail(str(error), ExitCode.BAD_INPUT)
         screening = stamped(screen(rule_base, answered.patient()), patient_label, screener)
-        report(screening, output_format, output)
+        report(screening, output_format, output, quiet=quiet)
+
+    from massage_screen.questionnaire import wrap
+
+    width = max(shutil.get_terminal_size((80, 24)).columns, 20)
 
     def say(text: str) -> None:
-        sys.stdout.write(text + "\n")
+        for line in wrap(text, width):
+            sys.stdout.write(line + "\n")
         sys.stdout.flush()
 
+    if sys.stdin.isatty():
+        import contextlib
+
+        with contextlib.suppress(ImportError):  # Python may be built without readline
+            import readline  # noqa: F401 - line editing and history for input()
     try:
         say(
             "Massage screening. Not medical advice: the result restates five articles "
             "and cannot replace a doctor."
         )
-        answered = Questionnaire(rule_base, input, say).run()
+        answered = Questionnaire(rule_base, input, say, width=width).run()
         screening = stamped(screen(rule_base, answered.patient()), patient_label, screener)
         say("")
-        _print_result(screening)
+        _print_result(screening, width)
         if output is not None:
-            emit(
-                render(
-                    screening,
-                    output_format
-                    or REPORT_SUFFIXES.get(output.suffix.lower(), OutputFormat.MARKDOWN),
-                ),
-                output,
-            )
+            chosen = output_format_for(output, output_format)
+            emit(render(screening, chosen, width=width), output, quiet=quiet)
         else:
-            _offer_to_save(screening, answered, say)
+            _offer_to_save(screening, answered, say, width)
     except (KeyboardInterrupt, EOFError):
         typer.echo("\nmassage-screen: screening cancelled; nothing was saved.", err=True)
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     raise typer.Exit(VERDICT_EXIT[screening.overall.value])
 
 
-app.command("questionnaire")(questionnaire)
-app.command("screen", help="Alias of questionnaire.")(questionnaire)
+app.command("questionnaire", epilog=EXIT_CODES_HELP)(questionnaire)
+app.command("screen", help="Alias of questionnaire.", epilog=EXIT_CODES_HELP)(questionnaire)
 
 
 def _read_answers(path: Path) -> object:
@@ -429,45 +687,69 @@ def _read_answers(path: Path) -> object:
         raise InputError(f"answers file {path}{where} is not valid YAML or JSON") from None
 
 
-def _print_result(screening: Screening) -> None:
+def _print_result(screening: Screening, width: int) -> None:
     from rich.console import Console
 
     from massage_screen.render.table import print_screening
 
     color = _color_wanted(sys.stdout)
     console = Console(
-        highlight=False, emoji=False, no_color=not color, color_system="standard" if color else None
+        highlight=False,
+        emoji=False,
+        no_color=not color,
+        color_system="standard" if color else None,
+        width=width,
     )
     print_screening(console, screening)
 
 
-def _offer_to_save(screening: Screening, answered: Answers, say: Callable[[str], None]) -> None:
-    """Ask for file names until every one is written (or none is wanted)."""
+def _offer_to_save(
+    screening: Screening,
+    answered: Answers,
+    say: Callable[[str], None],
+    width: int,
+) -> None:
+    """Ask for file names until every one is written (or none is wanted); an existing file
+    is overwritten only when the person says yes."""
     import yaml
 
     from massage_screen.files import write_atomically
+    from massage_screen.questionnaire import answer_room, wrap
     from massage_screen.render import render
     from massage_screen.report import record_document
 
+    def ask(prompt: str) -> str:
+        lines = wrap(prompt, answer_room(width))
+        for line in lines[:-1]:
+            say(line)
+        return input(lines[-1] + " ").strip()
+
     while True:
-        answer = input(
-            "Save? Type file names ending .md or .json for the report, .yaml for "
-            "your answers (comma-separated), or press Enter to skip: "
-        ).strip()
+        say(
+            "Save? Type file names ending .md, .json or .txt for the report, .yaml for "
+            "your answers (separated by commas), or press Enter to skip."
+        )
+        answer = ask("Save as:")
         if not answer:
             return
         paths = [Path(part.strip()) for part in answer.split(",") if part.strip()]
-        bad = [p for p in paths if p.suffix.lower() not in (*REPORT_SUFFIXES, *ANSWER_SUFFIXES)]
+        bad = [p for p in paths if p.suffix.lower() not in (*SUFFIX_FORMATS, *ANSWER_SUFFIXES)]
         if bad:
-            say(f"  {bad[0]}: use a name ending .md, .json, .yaml or .yml.")
+            say(f"  {bad[0]}: use a name ending .md, .json, .txt, .yaml or .yml.")
             continue
         failed = False
         for path in paths:
+            if path.exists() and not path.is_dir():
+                reply = ask(f"  {path} exists. Overwrite it? [yes/no]").casefold()
+                if reply not in ("y", "yes"):
+                    say(f"  Kept {path} as it was. Type another name, or press Enter to skip.")
+                    failed = True
+                    continue
             if path.suffix.lower() in ANSWER_SUFFIXES:
                 saved = {**answered.to_document(), "record": record_document(screening.record)}
                 text = yaml.safe_dump(saved, sort_keys=False, allow_unicode=True)
             else:
-                text = render(screening, REPORT_SUFFIXES[path.suffix.lower()])
+                text = render(screening, SUFFIX_FORMATS[path.suffix.lower()])
             try:
                 write_atomically(path, text)
             except OSError as error:
