@@ -6,6 +6,8 @@ It talks only through the injected `ask` and `say` callables, so tests need no t
 
 from __future__ import annotations
 
+import re
+import textwrap
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +19,59 @@ ANSWERS_SCHEMA = "massage-screen/answers/1"
 BACK_WORDS = frozenset({"back", "b", "<"})
 YES_WORDS = frozenset({"y", "yes"})
 NO_WORDS = frozenset({"n", "no"})
-EVERYWHERE_WORDS = frozenset({"", "everywhere", "all", "whole back", "not sure"})
+NOT_SURE_WORDS = frozenset(
+    {"not sure", "notsure", "unsure", "don't know", "dont know", "do not know", "?", "i don't know"}
+)
+EVERYWHERE_WORDS = frozenset({"", "everywhere", "all", "whole back"} | NOT_SURE_WORDS)
+_NUMBERS = re.compile(r"\S+(?:\s+\S+)*")
+_LIST_ITEM = re.compile(r"^(\s*(?:\d+\.\s+|[-•]\s+)?)")
+
+
+def is_number(text: str) -> bool:
+    """Only the ASCII digits 0-9: "²" and "٣" pass str.isdigit() but not int()."""
+    return text.isascii() and text.isdigit()
+
+
+def split_answer(answer: str) -> list[str]:
+    """Comma-separated parts; a part made only of numbers may separate them by spaces
+    ("1 8" is "1,8"), while names keep their spaces ("lower back")."""
+    parts: list[str] = []
+    for part in answer.split(","):
+        words = part.split()
+        if words and all(w.isdigit() for w in words):
+            parts += words
+        elif part.strip():
+            parts.append(part.strip())
+    return parts
+
+
+def normalise_answer(answer: str) -> str:
+    """Lower case, curly apostrophes straightened, spaces squeezed: for matching words."""
+    return " ".join(answer.casefold().replace("\u2019", "'").split())
+
+
+def answer_room(width: int | None) -> int | None:
+    """The width to wrap a prompt to, leaving room on its last line for a short answer."""
+    return None if width is None else max(width - 12, 20)
+
+
+def wrap(text: str, width: int | None) -> list[str]:
+    """`text` as lines of at most `width` columns, broken at word boundaries; numbered or
+    bulleted items keep a hanging indent. None leaves the text as one line."""
+    if width is None or not text:
+        return [text]
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lead = _LIST_ITEM.match(paragraph)
+        indent = " " * len(lead.group(1)) if lead else ""
+        lines += textwrap.wrap(
+            paragraph,
+            width=max(width, 20),
+            subsequent_indent=indent,
+            break_long_words=False,
+            break_on_hyphens=False,
+        ) or [""]
+    return lines
 
 
 class _Back(Exception):
@@ -120,12 +174,18 @@ class Questionnaire:
     """Walks a person through a screening; `run()` returns their confirmed Answers."""
 
     def __init__(
-        self, rule_base: RuleBase, ask: Callable[[str], str], say: Callable[[str], None]
+        self,
+        rule_base: RuleBase,
+        ask: Callable[[str], str],
+        say: Callable[[str], None],
+        *,
+        width: int | None = None,
     ) -> None:
         self.rule_base = rule_base
         self.names = Names.of(rule_base)
         self.ask_raw = ask
-        self.say = say
+        self.say_raw = say
+        self.width = width
         self.answers = Answers()
         self.steps: list[tuple[str, Callable[[], None]]] = [
             ("Regions to massage", self.ask_regions),
@@ -136,8 +196,17 @@ class Questionnaire:
 
     # prompting ------------------------------------------------------------------------------
 
+    def say(self, text: str) -> None:
+        """Say `text`, wrapped to the terminal's width at word boundaries."""
+        for line in wrap(text, self.width):
+            self.say_raw(line)
+
     def ask(self, prompt: str) -> str:
-        answer = self.ask_raw(prompt).strip()
+        """Ask with `prompt` (wrapped: all but its last line are said first)."""
+        lines = wrap(prompt.rstrip(), answer_room(self.width))
+        for line in lines[:-1]:
+            self.say_raw(line)
+        answer = self.ask_raw(lines[-1] + " ").strip()
         if answer.casefold() in BACK_WORDS:
             raise _Back
         return answer
@@ -160,21 +229,19 @@ class Questionnaire:
         *,
         empty_means: str,
     ) -> tuple[str, ...]:
-        """Numbers or names, comma-separated; Enter gives `empty_means` (returned as ())."""
+        """Numbers or names, separated by commas (numbers by spaces too); Enter gives
+        `empty_means` (returned as ())."""
         for number, entry in enumerate(entries, 1):
             self.say(f"  {number}. {describe(entry)}")
         while True:
             answer = self.ask(
-                f"{prompt} (numbers or names, separated by commas; Enter for {empty_means}) "
+                f"{prompt} (numbers or names, separated by commas or spaces; Enter for "
+                f"{empty_means}) "
             )
             if not answer:
                 return ()
             try:
-                chosen = [
-                    self._pick(part.strip(), entries, resolve)
-                    for part in answer.split(",")
-                    if part.strip()
-                ]
+                chosen = [self._pick(part, entries, resolve) for part in split_answer(answer)]
             except InputError as error:
                 self.say(f"  {error}. Try again.")
                 continue
@@ -182,7 +249,9 @@ class Questionnaire:
 
     @staticmethod
     def _pick(part: str, entries: tuple[Entry, ...], resolve: Callable[[str], str]) -> str:
-        if part.isdigit():
+        if part.isdigit() and not is_number(part):
+            raise InputError(f'"{part}" is not a number here: please type the digits 0-9')
+        if is_number(part):
             if 1 <= int(part) <= len(entries):
                 return entries[int(part) - 1].id
             raise InputError(f"there is no number {part}")
@@ -216,6 +285,12 @@ class Questionnaire:
             self.say(f"  {number}. {_describe(entry)}")
         while True:
             answer = self.ask("Setting (number or name; Enter if not decided) ")
+            if normalise_answer(answer) in NOT_SURE_WORDS:
+                self.say(
+                    "  Not decided: rules that hold only at home or only in a clinic are "
+                    "shown as notes."
+                )
+                answer = ""
             if not answer:
                 self.answers.setting = None
                 return
@@ -247,19 +322,19 @@ class Questionnaire:
         for number, item in enumerate(gate.items, 1):
             self.say(f"  {number}. {item.text}")
         while True:
-            answer = self.ask("Numbers separated by commas (or none if none of these) ")
+            answer = self.ask("Numbers separated by commas or spaces (or none if none of these) ")
             if answer.casefold() in ("none", "0"):
                 self.say(
                     "  Nothing recorded for this question. If you have a condition that "
                     "is not listed, ask a doctor before massage."
                 )
                 return ()
-            parts = [p.strip() for p in answer.split(",") if p.strip()]
-            if parts and all(p.isdigit() and 1 <= int(p) <= len(gate.items) for p in parts):
+            parts = split_answer(answer)
+            if parts and all(is_number(p) and 1 <= int(p) <= len(gate.items) for p in parts):
                 break
             self.say(
-                f"  Please type one or more numbers from 1 to {len(gate.items)}, "
-                "separated by commas, or none."
+                f"  Please type one or more numbers from 1 to {len(gate.items)} (digits 0-9), "
+                "separated by commas or spaces, or none."
             )
         reported: list[str] = []
         for number in dict.fromkeys(int(p) for p in parts):
@@ -272,17 +347,52 @@ class Questionnaire:
         return tuple(dict.fromkeys(reported))
 
     def ask_term(self, term: str) -> str:
-        """Ask an ambiguous term's own question; the condition of the choice picked."""
+        """Ask an ambiguous term's own question (rules/ambiguous.yaml); the condition of the
+        choice picked. "Not sure" picks the stricter choice, and says so."""
         ambiguity = self.rule_base.ambiguity(term)
+        choices = ambiguity.choices
         self.say(ambiguity.question)
-        for number, choice in enumerate(ambiguity.choices, 1):
+        for number, choice in enumerate(choices, 1):
             self.say(f"  {number}. {choice.means}")
-        count = len(ambiguity.choices)
         while True:
-            answer = self.ask(f"Number from 1 to {count} ")
-            if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= count:
-                return ambiguity.choices[int(answer) - 1].condition
-            self.say(f"  Please type a number from 1 to {count}.")
+            answer = self.ask(f"Number from 1 to {len(choices)}, or not sure ")
+            if normalise_answer(answer) in NOT_SURE_WORDS:
+                condition_id = self.stricter(tuple(c.condition for c in choices))
+                self.say(
+                    f'  Not sure, so this screens as "{self.label(condition_id)}", the '
+                    "stricter possibility for the massage asked about. Change it in the "
+                    "summary if you find out."
+                )
+                return condition_id
+            if is_number(answer) and 1 <= int(answer) <= len(choices):
+                return choices[int(answer) - 1].condition
+            self.say(f"  Please type a number from 1 to {len(choices)} (digits 0-9), or not sure.")
+
+    def label(self, condition_id: str) -> str:
+        return self.rule_base.condition(condition_id).label
+
+    def stricter(self, condition_ids: tuple[str, ...]) -> str:
+        """The condition whose screening (alone, over the types, regions and setting
+        answered so far) is strictest: the worst verdict, then the most excluded and
+        cautioned cells; the first on a tie."""
+        from massage_screen.evaluate import screen
+        from massage_screen.model import Verdict
+
+        def strictness(condition_id: str) -> tuple[int, int, int]:
+            patient = Patient(
+                (GivenCondition(condition_id, condition_id),),
+                self.answers.types,
+                self.answers.regions,
+                self.answers.setting,
+            )
+            verdicts = [cell.verdict for cell in screen(self.rule_base, patient).results]
+            return (
+                max((v.severity for v in verdicts), default=0),
+                verdicts.count(Verdict.EXCLUDED),
+                verdicts.count(Verdict.CAUTIONED),
+            )
+
+        return max(condition_ids, key=strictness)  # max keeps the first of equals
 
     def ask_sites(self, text: str, condition_id: str) -> list[str]:
         regions = self.rule_base.regions
@@ -291,13 +401,11 @@ class Questionnaire:
             answer = self.ask(
                 f'Where is it ("{text}")? {choices}; Enter if elsewhere on the back or not sure '
             )
-            if answer.casefold() in EVERYWHERE_WORDS:
+            if normalise_answer(answer) in EVERYWHERE_WORDS:
                 return [condition_id]
             try:
                 sites = [
-                    self._pick(p.strip(), regions, self.names.regions.resolve)
-                    for p in answer.split(",")
-                    if p.strip()
+                    self._pick(p, regions, self.names.regions.resolve) for p in split_answer(answer)
                 ]
             except InputError as error:
                 self.say(f"  {error}. Try again.")
@@ -329,10 +437,10 @@ class Questionnaire:
                 continue
             if answer in YES_WORDS:
                 return self.answers
-            if answer.isdigit() and 1 <= int(answer) <= len(self.steps):
+            if is_number(answer) and 1 <= int(answer) <= len(self.steps):
                 self._revise(int(answer) - 1)
                 continue
-            self.say(f"  Please type yes, or a number from 1 to {len(self.steps)}.")
+            self.say(f"  Please type yes, or a number from 1 to {len(self.steps)} (digits 0-9).")
 
     def _revise(self, index: int) -> None:
         while True:
