@@ -117,20 +117,19 @@ class TestOutput:
 class TestList:
     def test_lists_regions_with_aliases(self) -> None:
         result = run("list", "regions")
-        assert result.stdout == "cervical\tCervical\tneck\nlumbar\tLumbar\tlower back\n"
-
-    def test_marks_local_conditions(self) -> None:
-        assert (
-            "skin-wound\tSkin wound (local: may take @REGION)\twound, cut"
-            in run("list", "conditions").stdout
+        assert result.stdout == (
+            "id\tlabel\taliases\ncervical\tCervical\tneck\nlumbar\tLumbar\tlower back\n"
         )
+
+    def test_marks_local_conditions_with_their_family(self) -> None:
+        assert "skin-wound\tSkin wound\tskin\tyes\twound, cut\n" in run("list", "conditions").stdout
 
     def test_lists_ambiguous_terms_with_their_choices(self) -> None:
         result = run("list", "ambiguous")
         assert result.stdout == (
-            "blood pressure\tblood pressure problem\n"
-            "  arterial-hypertension (it is high)\n"
-            "  arterial-hypotension (it is low)\n"
+            "term\tcondition\tmeans\taliases\n"
+            "blood pressure\tarterial-hypertension\tit is high\tblood pressure problem\n"
+            "blood pressure\tarterial-hypotension\tit is low\tblood pressure problem\n"
         )
 
 

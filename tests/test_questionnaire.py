@@ -16,7 +16,7 @@ from massage_screen.cli import app
 from massage_screen.evaluate import screen
 from massage_screen.model import QuestionItem, RuleBase
 from massage_screen.names import InputError, Names
-from massage_screen.questionnaire import Answers, Questionnaire, answers_from_document
+from massage_screen.questionnaire import Answers, Questionnaire, answers_from_document, wrap
 from massage_screen.report import screening_document
 
 from .conftest import MINIMAL
@@ -72,6 +72,28 @@ class TestGates:
         assert answers.gates["heart"] == ("arterial-hypertension", "arterial-hypotension")
         assert "  2. Low blood pressure" in script.said
 
+    @pytest.mark.parametrize("order", [1, -1])
+    def test_not_sure_of_an_ambiguous_term_screens_the_stricter_choice(
+        self, minimal: RuleBase, order: int
+    ) -> None:
+        heart = replace(
+            minimal.gates[1],
+            items=(QuestionItem("Blood pressure problems", term="blood pressure"),),
+        )
+        (ambiguity,) = minimal.ambiguities
+        choices = ambiguity.choices[::order]  # hypotension first, or second: no rule names it
+        rule_base = replace(
+            minimal,
+            gates=(minimal.gates[0], heart, minimal.gates[2]),
+            ambiguities=(replace(ambiguity, choices=choices),),
+        )
+        answers, script = walk(rule_base, ["", "", "", "no", "yes", "1", "don't know", "no", "yes"])
+        assert answers.gates["heart"] == ("arterial-hypertension",)
+        assert (
+            '  Not sure, so this screens as "Arterial hypertension", the stricter possibility '
+            "for the massage asked about. Change it in the summary if you find out."
+        ) in script.said
+
     def test_an_ambiguous_term_asks_its_own_question(self, minimal: RuleBase) -> None:
         heart = replace(
             minimal.gates[1],
@@ -85,7 +107,7 @@ class TestGates:
             "Is your blood pressure too high or too low?",
             "  1. it is high",
             "  2. it is low",
-            "  Please type a number from 1 to 2.",
+            "  Please type a number from 1 to 2 (digits 0-9), or not sure.",
         ]
 
     def test_a_local_condition_asks_where(self, minimal: RuleBase) -> None:
@@ -113,7 +135,8 @@ class TestGates:
         assert answers.gates["acute"] == ("fever",)
         assert (
             script.said.count(
-                "  Please type one or more numbers from 1 to 1, separated by commas, or none."
+                "  Please type one or more numbers from 1 to 1 (digits 0-9), separated by commas "
+                "or spaces, or none."
             )
             == 2
         )
@@ -247,3 +270,101 @@ def test_every_condition_reported_through_the_questionnaire_matches_check(
             screen(rule_base, names.patient(rule_base, [condition.id], [], [], None))
         )
         assert asked == checked, condition.id
+
+
+# --- input as people type it, and a terminal of any width ----------------------------------
+
+
+class TestTypedInput:
+    def test_numbers_may_be_separated_by_spaces(self, minimal: RuleBase) -> None:
+        answers, _ = walk(minimal, ["1 2", "", "", "no", "yes", "1 2", "no", "yes"])
+        assert answers.regions == ("cervical", "lumbar")
+        assert answers.gates["heart"] == ("arterial-hypertension", "arterial-hypotension")
+
+    def test_names_keep_their_spaces(self, minimal: RuleBase) -> None:
+        answers, _ = walk(minimal, ["lower back, 1", "", "", "no", "no", "no", "yes"])
+        assert answers.regions == ("lumbar", "cervical")
+
+    @pytest.mark.parametrize(
+        "replies",
+        [
+            ["²", "", "", "", "no", "no", "no", "yes"],  # regions
+            ["", "²", "", "", "no", "no", "no", "yes"],  # types
+            ["", "", "²", "", "no", "no", "no", "yes"],  # setting
+            ["", "", "", "yes", "²", "1", "no", "no", "yes"],  # a checklist
+            ["", "", "", "yes", "1 ٣", "1", "no", "no", "yes"],  # Arabic-Indic three
+            ["", "", "", "no", "no", "yes", "1", "²", "", "yes"],  # a site
+            ["", "", "", "no", "no", "no", "²", "yes"],  # the summary
+        ],
+    )
+    def test_unicode_digits_are_refused_politely_at_every_numbered_prompt(
+        self, minimal: RuleBase, replies: list[str]
+    ) -> None:
+        _, script = walk(minimal, replies)
+        assert any("digits 0-9" in line for line in script.said)
+        assert not script.replies  # every reply was used: the walk went on to the end
+
+    @pytest.mark.parametrize("words", ["not sure", "Don't know", "don’t know", "unsure"])
+    def test_not_sure_where_means_everywhere(self, minimal: RuleBase, words: str) -> None:
+        answers, _ = walk(minimal, ["", "", "", "no", "no", "yes", "1", words, "yes"])
+        assert answers.gates["skin"] == ("skin-wound",)
+
+    def test_not_sure_of_the_setting_leaves_it_undecided_and_says_so(
+        self, minimal: RuleBase
+    ) -> None:
+        answers, script = walk(minimal, ["", "", "not sure", "no", "no", "no", "yes"])
+        assert answers.setting is None
+        assert any(line.startswith("  Not decided:") for line in script.said)
+
+    def test_the_stricter_of_two_conditions(self, minimal: RuleBase) -> None:
+        questionnaire = Questionnaire(minimal, Script([]).ask, Script([]).say)
+        questionnaire.answers.regions = ("lumbar",)
+        assert questionnaire.stricter(("arterial-hypotension", "pregnancy")) == "pregnancy"
+        assert questionnaire.stricter(("pregnancy", "arterial-hypertension")) == "pregnancy"
+        questionnaire.answers.regions = ("cervical",)
+        assert questionnaire.stricter(("pregnancy", "arterial-hypertension")) == (
+            "arterial-hypertension"
+        )
+
+
+class TestWidth:
+    @pytest.mark.parametrize("width", [80, 60, 40])
+    def test_nothing_said_or_asked_is_wider_than_the_terminal(
+        self, rule_base: RuleBase, width: int
+    ) -> None:
+        script = Script(["1 3", "", "", "yes", "1", "no", "no", "yes", "2", "", "no", "no", "yes"])
+        Questionnaire(rule_base, script.ask, script.say, width=width).run()
+        assert max(len(line) for line in script.said) <= width
+        assert max(len(prompt) for prompt in script.prompts) <= width - 10
+
+    def test_lines_break_at_word_boundaries_with_a_hanging_indent(self) -> None:
+        text = "  12. " + "word " * 30
+        lines = wrap(text.rstrip(), 40)
+        assert all(len(line) <= 40 for line in lines)
+        assert all(line.startswith("      word") for line in lines[1:])
+        assert " ".join(line.strip() for line in lines) == text.strip()
+
+
+class TestSaving:
+    def run(self, typed: list[str], cwd: Path):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(
+            app,
+            ["questionnaire", "--rules", str(MINIMAL)],
+            input="\n".join(typed) + "\n",
+        )
+
+    def test_an_existing_file_is_kept_unless_the_person_says_yes(self, tmp_path: Path) -> None:
+        report = tmp_path / "report.md"
+        report.write_text("keep me")
+        answers = ["", "", "", "no", "no", "no", "yes"]
+        result = self.run([*answers, str(report), "no", ""], tmp_path)
+        assert report.read_text() == "keep me"
+        assert f"{report} exists. Overwrite it? [yes/no]" in " ".join(result.stdout.split())
+        result = self.run([*answers, str(report), "yes"], tmp_path)
+        assert report.read_text().startswith("# Massage screening")
+        assert f"Saved {report}" in result.stdout
+
+    def test_a_text_report_is_a_plain_table(self, tmp_path: Path) -> None:
+        report = tmp_path / "report.txt"
+        self.run(["", "", "", "no", "no", "no", "yes", str(report)], tmp_path)
+        assert report.read_text().startswith("Overall: EXCLUDED")

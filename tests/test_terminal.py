@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -13,8 +15,8 @@ from .test_cli import console_script
 pexpect = pytest.importorskip("pexpect")
 
 
-def spawn(*args: str, cwd: Path):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80"}
+def spawn(*args: str, cwd: Path, columns: int = 80):  # type: ignore[no-untyped-def]
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": str(columns)}
     env.pop("MASSAGE_SCREEN_RULES", None)
     return pexpect.spawn(
         console_script(),
@@ -23,8 +25,11 @@ def spawn(*args: str, cwd: Path):  # type: ignore[no-untyped-def]
         env=env,
         encoding="utf-8",
         timeout=30,
-        dimensions=(40, 80),
+        dimensions=(40, columns),
     )
+
+
+ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[=>])")
 
 
 def test_a_screening_from_first_question_to_saved_report(tmp_path: Path) -> None:
@@ -51,7 +56,7 @@ def test_a_screening_from_first_question_to_saved_report(tmp_path: Path) -> None
     child.sendline("yes")
     child.expect("Overall: EXCLUDED")
     child.expect("Not medical advice")
-    child.expect("Save\\?")
+    child.expect("Save as:")
     child.sendline("report.md")
     child.expect("Saved report.md")
     child.expect(pexpect.EOF)
@@ -100,9 +105,50 @@ def test_a_healthy_person_with_the_bundled_rules_reaches_the_verdict_in_ten_answ
     child.sendline("yes")
     answers += 1
     child.expect("Overall: ALLOWED")
-    child.expect("Save\\?")
+    child.expect("Save as:")
     child.sendline("")
     child.expect(pexpect.EOF)
     child.close()
     assert answers <= 10
     assert child.exitstatus == 0
+
+
+@pytest.mark.parametrize("columns", [80, 64])
+def test_at_80_columns_and_narrower_no_line_is_wider_than_the_terminal(
+    tmp_path: Path, columns: int
+) -> None:
+    """The terminal's own wrapping would cut words; everything printed must fit already.
+    Also: numbers by spaces, a Unicode digit refused, not sure, saving over a file."""
+    (tmp_path / "report.md").write_text("keep me")
+    child = spawn(cwd=tmp_path, columns=columns)
+    seen = io.StringIO()
+    child.logfile_read = seen
+    for prompt, answer in [
+        ("Regions", "1 3"),
+        ("Massage types", "²"),
+        ("digits 0-9", ""),
+        ("Setting", "not sure"),
+        (r"\[yes/no\]", "no"),
+        (r"\[yes/no\]", "no"),
+        (r"\[yes/no\]", "no"),
+        (r"\[yes/no\]", "yes"),
+        ("Numbers separated", "2 7"),
+        ("Where is it", "don't know"),
+        ("Where is it", "neck"),
+        (r"\[yes/no\]", "no"),
+        (r"\[yes/no\]", "no"),
+        ("Is this right", "yes"),
+        ("Save as:", "report.md"),
+        ("Overwrite it\\?", "no"),
+        ("Save as:", ""),
+    ]:
+        child.expect(prompt)
+        child.sendline(answer)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 20
+    assert (tmp_path / "report.md").read_text() == "keep me"
+    text = ESCAPES.sub("", seen.getvalue()).replace("\r\n", "\n").replace("\r", "")
+    assert "Kept report.md as it was" in text
+    too_wide = [line for line in text.split("\n") if len(line) > columns]
+    assert too_wide == []
