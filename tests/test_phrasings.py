@@ -45,24 +45,25 @@ RESOLVES = {
     "hypertension": "arterial-hypertension",
     "cancer": "malignant-tumour",
     # added by rules-A: what a therapist or carer types, condition by condition
-    "osteochondrosis": "osteochondrosis",
-    "cervical osteochondrosis": "osteochondrosis",
-    "lumbar osteochondrosis": "osteochondrosis",
-    "thoracic osteochondrosis": "osteochondrosis",
-    "osteochondrosis of the lumbar spine": "osteochondrosis",
-    "osteochondrosis of the cervical spine": "osteochondrosis",
-    "osteochondrosis of the neck": "osteochondrosis",
-    "neck osteochondrosis": "osteochondrosis",
-    "chondrosis": "osteochondrosis",
-    "degenerative disc disease": "osteochondrosis",
-    "degenerative disk disease": "osteochondrosis",
     "osteochondrosis in remission": "osteochondrosis-remission",
+    "cervical osteochondrosis in remission": "osteochondrosis-remission",
+    "lumbar osteochondrosis in remission": "osteochondrosis-remission",
+    "osteochondrosis at the remission stage": "osteochondrosis-remission",
+    "remission of osteochondrosis": "osteochondrosis-remission",
+    "chondrosis in remission": "osteochondrosis-remission",
+    "Osteochondrosis without a flare-up": "osteochondrosis-remission",
     "osteochondrosis without exacerbation": "osteochondrosis-remission",
     "remission": "osteochondrosis-remission",
     "exacerbation of osteochondrosis": "osteochondrosis-exacerbation",
     "osteochondrosis flare-up": "osteochondrosis-exacerbation",
     "flare-up": "osteochondrosis-exacerbation",
     "acute stage": "osteochondrosis-exacerbation",
+    "osteochondrosis in the stage of exacerbation": "osteochondrosis-exacerbation",
+    "exacerbation of cervical osteochondrosis": "osteochondrosis-exacerbation",
+    "lumbar osteochondrosis flare-up": "osteochondrosis-exacerbation",
+    "acute osteochondrosis": "osteochondrosis-exacerbation",
+    "subacute osteochondrosis": "subacute-stage",
+    "osteochondrosis in the subacute stage": "subacute-stage",
     "subacute stage": "subacute-stage",
     "subacute": "subacute-stage",
     "severe pain": "acute-pain",
@@ -126,6 +127,11 @@ RESOLVES = {
     "fracture recovery": "fracture-recovery",
     "recovering from a fracture": "fracture-recovery",
     "healed fracture": "fracture-recovery",
+    # a spinal injury fully recovered from screens as any healed fracture (003's indication)
+    "healed compression fracture": "fracture-recovery",
+    "old spinal fracture": "fracture-recovery",
+    "recovered from a spinal injury": "fracture-recovery",
+    "after a broken arm": "fracture-recovery",
     "sprain": "soft-tissue-injury-recovery",
     "pulled muscle": "soft-tissue-injury-recovery",
     "sports injury": "soft-tissue-injury-recovery",
@@ -327,8 +333,33 @@ RESOLVES = {
     "overweight": "obesity",
 }
 
+#: the stages of osteochondrosis: the stage decides the verdict, so it is asked
+OSTEOCHONDROSIS_STAGES = {
+    "osteochondrosis-remission",
+    "osteochondrosis-exacerbation",
+    "subacute-stage",
+}
+
 #: phrase -> the condition ids it may mean (all of them, in any order)
 AMBIGUOUS = {
+    "osteochondrosis": OSTEOCHONDROSIS_STAGES,
+    "Osteochondrosis": OSTEOCHONDROSIS_STAGES,
+    "osteochondroses": OSTEOCHONDROSIS_STAGES,
+    "cervical osteochondrosis": OSTEOCHONDROSIS_STAGES,
+    "lumbar osteochondrosis": OSTEOCHONDROSIS_STAGES,
+    "thoracic osteochondrosis": OSTEOCHONDROSIS_STAGES,
+    "lumbosacral osteochondrosis": OSTEOCHONDROSIS_STAGES,
+    "osteochondrosis of the lumbar spine": OSTEOCHONDROSIS_STAGES,
+    "osteochondrosis of the cervical spine": OSTEOCHONDROSIS_STAGES,
+    "osteochondrosis of the neck": OSTEOCHONDROSIS_STAGES,
+    "neck osteochondrosis": OSTEOCHONDROSIS_STAGES,
+    "chondrosis": OSTEOCHONDROSIS_STAGES,
+    "cervical chondrosis": OSTEOCHONDROSIS_STAGES,
+    "degenerative disc disease": OSTEOCHONDROSIS_STAGES,
+    "degenerative disk disease": OSTEOCHONDROSIS_STAGES,
+    "spondylosis": OSTEOCHONDROSIS_STAGES,
+    "cervical spondylosis": OSTEOCHONDROSIS_STAGES,
+    "worn discs": OSTEOCHONDROSIS_STAGES,
     "back pain": {"acute-pain", "aching-pain", "undiagnosed-back-pain"},
     "backache": {"acute-pain", "aching-pain", "undiagnosed-back-pain"},
     "neck pain": {"acute-pain", "aching-pain", "undiagnosed-back-pain"},
@@ -373,7 +404,6 @@ AMBIGUOUS = {
     "post-op": {"recent-surgery", "healed-surgery", "hernia-surgery"},
     "back injury": {
         "spinal-injury",
-        "spinal-injury-recovered",
         "soft-tissue-injury-recovery",
         "fracture-recovery",
         "hematoma",
@@ -381,7 +411,6 @@ AMBIGUOUS = {
     },
     "trauma": {
         "spinal-injury",
-        "spinal-injury-recovered",
         "soft-tissue-injury-recovery",
         "fracture-recovery",
         "hematoma",
@@ -389,16 +418,15 @@ AMBIGUOUS = {
     },
     "neck injury": {
         "spinal-injury",
-        "spinal-injury-recovered",
         "soft-tissue-injury-recovery",
         "fracture-recovery",
         "hematoma",
         "skin-wound",
     },
-    "broken bone": {"spinal-injury", "spinal-injury-recovered", "fracture-recovery"},
-    "fractures": {"spinal-injury", "spinal-injury-recovered", "fracture-recovery"},
-    "dislocation": {"spinal-injury", "spinal-injury-recovered", "fracture-recovery"},
-    "dislocated joint": {"spinal-injury", "spinal-injury-recovered", "fracture-recovery"},
+    "broken bone": {"spinal-injury", "fracture-recovery"},
+    "fractures": {"spinal-injury", "fracture-recovery"},
+    "dislocation": {"spinal-injury", "fracture-recovery"},
+    "dislocated joint": {"spinal-injury", "fracture-recovery"},
     "after a stroke": {"stroke-first-days", "stroke-recovery"},
     "ischemic stroke": {"stroke-first-days", "stroke-recovery"},
     "haemorrhagic stroke": {"stroke-first-days", "stroke-recovery"},
@@ -440,8 +468,8 @@ UNKNOWN_WITHOUT = {
 
 #: phrase -> its choices must include these (the term's full list may grow)
 AMBIGUOUS_AT_LEAST = {
-    "fracture": {"spinal-injury", "spinal-injury-recovered"},
-    "injury": {"spinal-injury", "spinal-injury-recovered"},
+    "fracture": {"spinal-injury", "fracture-recovery"},
+    "injury": {"spinal-injury", "fracture-recovery"},
     "surgery": {"recent-surgery", "healed-surgery"},
     "hernia": {"intervertebral-hernia", "disc-sequestration"},
 }
@@ -496,4 +524,22 @@ def test_check_asks_instead_of_guessing(rule_base: RuleBase, names: Names) -> No
     assert result.stdout == ""
     assert result.stderr == (
         f'massage-screen: error: "back pain" is ambiguous; give one of: {choices}\n'
+    )
+
+
+@pytest.mark.parametrize(
+    "phrase", ["osteochondrosis", "cervical osteochondrosis", "lumbar osteochondrosis"]
+)
+def test_check_asks_the_stage_of_osteochondrosis(phrase: str) -> None:
+    """000, 001, 002 and 004 decide by the stage (remission, exacerbation, subacute): never
+    assumed, so bare osteochondrosis is refused with its stages as the choices."""
+    result = CliRunner().invoke(app, ["check", "-c", phrase, "-t", "classical"])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        f'massage-screen: error: "{phrase}" is ambiguous; give one of: '
+        "osteochondrosis-remission (calm at the moment, in remission, no flare-up), "
+        "osteochondrosis-exacerbation (flaring up now, an exacerbation or acute stage), "
+        "subacute-stage ("
     )

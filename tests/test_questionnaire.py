@@ -247,21 +247,32 @@ class TestCommand:
         assert json.loads(report.read_text())["overall"] == "excluded"
 
 
+def _item_reporting(rule_base: RuleBase, condition_id: str) -> tuple[int, list[str]]:
+    """The gate and the replies that report a condition: its item's number, or the number of
+    a term item and then of the term's choice that names it."""
+    for g, gate in enumerate(rule_base.gates):
+        for n, item in enumerate(gate.items, 1):
+            if item.condition == condition_id:
+                return g, [str(n)]
+    for g, gate in enumerate(rule_base.gates):
+        for n, item in enumerate(gate.items, 1):
+            if item.term:
+                choices = [c.condition for c in rule_base.ambiguity(item.term).choices]
+                if condition_id in choices:
+                    return g, [str(n), str(choices.index(condition_id) + 1)]
+    raise AssertionError(f"no questionnaire item reports {condition_id}")
+
+
 def test_every_condition_reported_through_the_questionnaire_matches_check(
     rule_base: RuleBase,
 ) -> None:
     names = Names.of(rule_base)
     for condition in rule_base.conditions:
-        gate_index, item_number = next(
-            (g, n)
-            for g, gate in enumerate(rule_base.gates)
-            for n, item in enumerate(gate.items, 1)
-            if item.condition == condition.id
-        )
+        gate_index, picks = _item_reporting(rule_base, condition.id)
         replies = ["", "", ""]
         for g in range(len(rule_base.gates)):
             if g == gate_index:
-                replies += ["yes", str(item_number)] + ([""] if condition.local else [])
+                replies += ["yes", *picks] + ([""] if condition.local else [])
             else:
                 replies.append("no")
         answers, _ = walk(rule_base, [*replies, "yes"])
