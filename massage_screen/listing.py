@@ -60,7 +60,17 @@ def rows(rule_base: RuleBase, what: Listing) -> list[Row]:
             Row(r.id, f"{r.kind.value}\t{r.effect.value}", r.conditions) for r in rule_base.rules
         ]
     if what is Listing.CONDITIONS:
-        family = {item.condition: gate.id for gate in rule_base.gates for item in gate.items}
+        family: dict[str, str] = {}
+        for gate in rule_base.gates:
+            for item in gate.items:
+                reached = (
+                    [c.condition for c in rule_base.ambiguity(item.term).choices]
+                    if item.term
+                    else [item.condition]
+                )
+                for condition_id in reached:
+                    if condition_id:
+                        family.setdefault(condition_id, gate.id)
         order = {gate.id: n for n, gate in enumerate(rule_base.gates)}
         found = [
             Row(e.id, e.label, e.aliases, family.get(e.id, ""), e.local)
