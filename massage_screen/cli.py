@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import re
 import shutil
@@ -9,16 +12,18 @@ import sys
 from collections.abc import Callable
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, cast
 
 import typer
 from typer.core import TyperGroup
 
 from massage_screen import __version__
 from massage_screen.completion import complete_anything, complete_seed, completer
+from massage_screen.files import Terminated
 from massage_screen.listing import ListFormat, Listing
 from massage_screen.model import RuleBase, Screening
 from massage_screen.render import OutputFormat
+from massage_screen.sanitise import clean_name, escaped, one_line, shown
 
 if TYPE_CHECKING:
     from massage_screen.questionnaire import Answers
@@ -35,6 +40,7 @@ class ExitCode(IntEnum):
     CAUTIONED = 10
     EXCLUDED = 20
     INTERRUPTED = 130
+    BROKEN_PIPE = 141
 
 
 VERDICT_EXIT = {
@@ -45,7 +51,8 @@ VERDICT_EXIT = {
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 allowed, 10 cautioned, 20 excluded, 1 internal error (a bug), "
-    "2 bad input or usage, 3 invalid rule base, 4 cannot write output, 130 interrupted."
+    "2 bad input or usage, 3 invalid rule base, 4 cannot write output, 130 interrupted, "
+    "141 broken pipe (see the README)."
 )
 NAMES_HELP = (
     "Names: `massage-screen list conditions [QUERY]` (or types, regions, settings, rules) "
@@ -79,7 +86,7 @@ class _Group(TyperGroup):
             if type(error).__name__ == "NoArgsIsHelpError":
                 typer.echo(error.format_message())
                 sys.exit(ExitCode.BAD_INPUT)
-            typer.echo(f"massage-screen: error: {usage_message(error)}", err=True)
+            typer.echo(f"massage-screen: error: {one_line(usage_message(error))}", err=True)
             sys.exit(ExitCode.BAD_INPUT if error.exit_code == 2 else error.exit_code)
         except typer.Abort:
             typer.echo("\nmassage-screen: interrupted", err=True)
@@ -231,7 +238,7 @@ def output_format_for(output: Path | None, output_format: OutputFormat | None) -
 
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
-    typer.echo(f"massage-screen: error: {message}", err=True)
+    typer.echo(f"massage-screen: error: {one_line(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -249,7 +256,7 @@ def load(rules: Path | None) -> RuleBase:
             err=True,
         )
         for problem in error.problems:
-            typer.echo(str(problem), err=True)
+            typer.echo(escaped(str(problem)), err=True)
         raise typer.Exit(ExitCode.INVALID_RULE_BASE) from None
 
 
@@ -263,19 +270,24 @@ def _color_wanted(stream: object) -> bool:
 
 
 def emit(text: str, output: Path | None, *, quiet: bool = False) -> None:
-    """Print `text` to stdout (no output, or "-"), or write it atomically to `output`."""
+    """Print `text` to stdout (no output, or "-"), or write it to the file `output` (see
+    files.write_output: regular files atomically, links followed, devices written to)."""
     if output is None or to_stdout(output):
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    from massage_screen.files import write_atomically
+    from massage_screen.files import write_output
 
     try:
-        write_atomically(output, text)
+        write_output(output, text)
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
+    except Terminated as stop:
+        shown_output = escaped(str(output))
+        typer.echo(f"massage-screen: {stop} while writing {shown_output}; not written", err=True)
+        raise typer.Exit(128 + stop.signum) from None
     if not quiet:
-        typer.echo(f"massage-screen: wrote {output}", err=True)
+        typer.echo(f"massage-screen: wrote {escaped(str(output))}", err=True)
 
 
 def stamped(screening: Screening, patient: str | None, screener: str | None) -> Screening:
@@ -304,8 +316,22 @@ def report(
     color = stdout_is_terminal and _color_wanted(sys.stdout)
     width = shutil.get_terminal_size((100, 24)).columns if stdout_is_terminal else 100
     text = render_report(screening, output_format, color=color, width=width, why_rules=why_rules)
-    emit(text, output, quiet=quiet)
+    emit(_ascii_json_if_needed(text, output_format, output), output, quiet=quiet)
     raise typer.Exit(VERDICT_EXIT[screening.overall.value])
+
+
+def _ascii_json_if_needed(text: str, output_format: OutputFormat, output: Path | None) -> str:
+    """JSON for a stdout that cannot encode Unicode, with every non-ASCII character escaped
+    (the same document); other formats degrade character by character (see main())."""
+    from massage_screen.sanitise import ascii_json, can_show_unicode
+
+    if (
+        output_format is OutputFormat.JSON
+        and to_stdout(output)
+        and not can_show_unicode(getattr(sys.stdout, "encoding", None))
+    ):
+        return ascii_json(text)
+    return text
 
 
 def render_report(
@@ -403,10 +429,16 @@ def check(
     from massage_screen.evaluate import screen
     from massage_screen.names import InputError, Names
 
+    if setting is not None and not setting.strip():
+        _fail("--setting is empty; give a setting or leave it out", ExitCode.BAD_INPUT)
     rule_base = load(rules)
     try:
         patient = Names.of(rule_base).patient(
-            rule_base, condition or [], massage_type or [], region or [], setting
+            rule_base,
+            [clean_name(c) for c in condition or []],
+            [clean_name(t) for t in massage_type or []],
+            [clean_name(r) for r in region or []],
+            clean_name(setting) if setting is not None else None,
         )
     except InputError as error:
         _fail(str(error), ExitCode.BAD_INPUT)
@@ -452,7 +484,7 @@ def list_names(
     rule_base = load(rules)
     found = listing.search(listing.rows(rule_base, what), query or "")
     if not found:
-        typer.echo(f'massage-screen: no {what.value} match "{query}"', err=True)
+        typer.echo(f'massage-screen: no {what.value} match "{shown(query or "")}"', err=True)
     terminal = sys.stdout.isatty()
     chosen = list_format or (ListFormat.TABLE if terminal else ListFormat.TSV)
     if chosen is ListFormat.JSON:
@@ -595,7 +627,9 @@ def questionnaire(
     answers: Annotated[
         Path | None,
         typer.Option(
-            "--answers", metavar="FILE", help="Replay saved answers (YAML or JSON) without prompts."
+            "--answers",
+            metavar="FILE",
+            help="Replay saved answers (YAML or JSON; - reads stdin) without prompts.",
         ),
     ] = None,
     output_format: FormatOption = None,
@@ -610,14 +644,15 @@ def questionnaire(
     Type back at any question to return to the previous one; a summary lets you change
     any answer before the result. Where a stage or kind is asked, "not sure" screens as
     the stricter possibility. At the end you can save the report (.md, .json, .txt) and
-    your answers (.yaml) for replay. Ctrl-C or end of input leaves with exit code 130.
-    Exit codes otherwise as for check.
+    your answers (.yaml) for replay. Ctrl-C or end of input leaves with exit code 130 and
+    says which files, if any, were saved. Exit codes otherwise as for check.
 
     Example:
 
         massage-screen questionnaire
         massage-screen questionnaire --answers answers.yaml --format markdown
     """
+    from massage_screen.answers_file import read_answers
     from massage_screen.evaluate import screen
     from massage_screen.names import InputError
     from massage_screen.questionnaire import Questionnaire, answers_from_document
@@ -626,7 +661,7 @@ def questionnaire(
     rule_base = load(rules)
     if answers is not None:
         try:
-            answered = answers_from_document(_read_answers(answers), rule_base)
+            answered = answers_from_document(read_answers(answers), rule_base)
         except InputError as error:
             _fail(str(error), ExitCode.BAD_INPUT)
         screening = stamped(screen(rule_base, answered.patient()), patient_label, screener)
@@ -642,10 +677,9 @@ def questionnaire(
         sys.stdout.flush()
 
     if sys.stdin.isatty():
-        import contextlib
-
         with contextlib.suppress(ImportError):  # Python may be built without readline
             import readline  # noqa: F401 - line editing and history for input()
+    written: list[Path] = []
     try:
         say(
             "Massage screening. Not medical advice: the result restates five articles "
@@ -659,10 +693,13 @@ def questionnaire(
             chosen = output_format_for(output, output_format)
             emit(render(screening, chosen, width=width), output, quiet=quiet)
         else:
-            _offer_to_save(screening, answered, say, width)
+            _offer_to_save(screening, answered, say, width, written)
     except (KeyboardInterrupt, EOFError):
-        typer.echo("\nmassage-screen: screening cancelled; nothing was saved.", err=True)
+        typer.echo(f"\nmassage-screen: screening cancelled; {_what_was_saved(written)}", err=True)
         raise typer.Exit(ExitCode.INTERRUPTED) from None
+    except Terminated as stop:
+        typer.echo(f"\nmassage-screen: {stop}; {_what_was_saved(written)}", err=True)
+        raise typer.Exit(128 + stop.signum) from None
     raise typer.Exit(VERDICT_EXIT[screening.overall.value])
 
 
@@ -670,21 +707,11 @@ app.command("questionnaire", epilog=EXIT_CODES_HELP)(questionnaire)
 app.command("screen", help="Alias of questionnaire.", epilog=EXIT_CODES_HELP)(questionnaire)
 
 
-def _read_answers(path: Path) -> object:
-    import yaml
-
-    from massage_screen.names import InputError
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InputError(f"cannot read answers file {path}: {error.strerror or error}") from None
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise InputError(f"answers file {path}{where} is not valid YAML or JSON") from None
+def _what_was_saved(written: list[Path]) -> str:
+    if not written:
+        return "nothing was saved."
+    names = ", ".join(escaped(str(path)) for path in written)
+    return f"saved {names} before that; nothing else was saved."
 
 
 def _print_result(screening: Screening, width: int) -> None:
@@ -708,12 +735,13 @@ def _offer_to_save(
     answered: Answers,
     say: Callable[[str], None],
     width: int,
+    written: list[Path],
 ) -> None:
     """Ask for file names until every one is written (or none is wanted); an existing file
-    is overwritten only when the person says yes."""
+    is overwritten only when the person says yes. Each file written is added to `written`."""
     import yaml
 
-    from massage_screen.files import write_atomically
+    from massage_screen.files import write_output
     from massage_screen.questionnaire import answer_room, wrap
     from massage_screen.render import render
     from massage_screen.report import record_document
@@ -751,26 +779,140 @@ def _offer_to_save(
             else:
                 text = render(screening, SUFFIX_FORMATS[path.suffix.lower()])
             try:
-                write_atomically(path, text)
+                write_output(path, text)
             except OSError as error:
-                say(f"  Could not write {path}: {error.strerror or error}. Try another name.")
+                say(
+                    f"  Could not write {escaped(str(path))}: {error.strerror or error}. "
+                    "Try another name."
+                )
                 failed = True
                 continue
-            say(f"  Saved {path}")
+            written.append(path)
+            say(f"  Saved {escaped(str(path))}")
         if not failed:
             return
 
 
+class StdoutClosedError(OSError):
+    """Standard output was closed when the tool started (`>&-`)."""
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for a closed standard output: writing to it raises StdoutClosedError."""
+
+    encoding = "utf-8"
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text: str) -> int:
+        if not text:
+            return 0
+        raise StdoutClosedError(errno.EBADF, "standard output is closed")
+
+
+def _prepare_streams() -> None:
+    """Make the standard streams safe to use whatever the environment did to them.
+
+    * A closed descriptor 0, 1 or 2 gets /dev/null behind it, so files opened later never
+      take its number; a closed stdin reads as empty (end of input), a closed stdout makes
+      any attempt to print fail with StdoutClosedError (exit 4), a closed stderr discards.
+    * A stdout or stderr whose encoding cannot show Unicode (PYTHONIOENCODING=ascii,
+      latin-1, a C locale without UTF-8) writes what it cannot encode as plain ASCII
+      ("—" as "-", "“" as '"', "é" as "e", else "?") instead of failing.
+    * Bytes on stdin that its encoding cannot decode are kept (surrogateescape), not fatal.
+    """
+    from massage_screen.sanitise import ASCII_FALLBACK, can_show_unicode
+
+    for descriptor in (0, 1, 2):
+        try:
+            os.fstat(descriptor)
+        except OSError:
+            placeholder = os.open(os.devnull, os.O_RDONLY if descriptor == 0 else os.O_WRONLY)
+            if placeholder != descriptor:
+                os.dup2(placeholder, descriptor)
+                os.close(placeholder)
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives as long as we do
+    if sys.stdout is None:
+        sys.stdout = cast(TextIO, _ClosedStdout())
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and not can_show_unicode(stream.encoding):
+            stream.reconfigure(errors=ASCII_FALLBACK)
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # Bytes that are not in stdin's encoding become names that match nothing
+        # (and are shown escaped), not a UnicodeDecodeError.
+        sys.stdin.reconfigure(errors="surrogateescape")
+
+
+def _file_identity(descriptor: int) -> tuple[int, int] | None:
+    try:
+        status = os.fstat(descriptor)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _end_on_broken_pipe() -> NoReturn:
+    """The reader of stdout has gone (`| head -1`): end quietly with 141 (128 + SIGPIPE).
+
+    As Python's documentation on SIGPIPE recommends, /dev/null goes behind stdout (and
+    stderr) so that flushing at interpreter shutdown raises nothing more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            if stream is not None:
+                os.dup2(devnull, stream.fileno())
+    os.close(devnull)
+    sys.exit(ExitCode.BROKEN_PIPE)
+
+
 def main() -> None:
-    """Console-script entry point: no tracebacks, documented exit codes."""
+    """Console-script entry point: documented exit codes, never a traceback.
+
+    Exit codes beyond those of the commands: 1 internal error (a bug), 4 stdout is closed,
+    130 interrupted, 141 stdout is a broken pipe, 128 + N terminated by signal N while
+    writing a file (SIGTERM 143, SIGHUP 129).
+    """
+    _prepare_streams()
+    stdout, stdout_file = sys.stdout, _file_identity(1)
+    code: int
     try:
         app()
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
     except KeyboardInterrupt:
         typer.echo("\nmassage-screen: interrupted", err=True)
-        sys.exit(ExitCode.INTERRUPTED)
+        code = ExitCode.INTERRUPTED
     except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(ExitCode.INTERNAL_ERROR)
+        _end_on_broken_pipe()
+    except StdoutClosedError:
+        typer.echo("massage-screen: error: cannot write to standard output: it is closed", err=True)
+        code = ExitCode.CANNOT_WRITE
+    except Terminated as stop:
+        typer.echo(f"massage-screen: {stop}", err=True)
+        code = 128 + stop.signum
     except Exception as error:
-        typer.echo(f"massage-screen: internal error: {type(error).__name__}: {error}", err=True)
-        sys.exit(ExitCode.INTERNAL_ERROR)
+        typer.echo(
+            f"massage-screen: internal error: {type(error).__name__}: {one_line(str(error))}",
+            err=True,
+        )
+        code = ExitCode.INTERNAL_ERROR
+    if sys.stdout is not stdout or _file_identity(1) not in (stdout_file, None):
+        # On a broken pipe Typer replaces the streams and rich puts /dev/null behind
+        # stdout; both then exit 1. It is a broken pipe all the same.
+        sys.stdout, sys.stderr = stdout, sys.__stderr__
+        _end_on_broken_pipe()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _end_on_broken_pipe()
+    except OSError:
+        pass
+    sys.exit(code)

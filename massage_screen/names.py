@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from massage_screen.model import Ambiguity, Entry, GivenCondition, Patient, RuleBase
+from massage_screen.sanitise import shown
 
 _IGNORED = re.compile(r"[\s\-_]+")
 
@@ -145,7 +146,7 @@ class InputError(ValueError):
 class UnknownNameError(InputError):
     def __init__(self, noun: str, name: str, suggestions: tuple[str, ...]) -> None:
         self.noun, self.name, self.suggestions = noun, name, suggestions
-        message = f'unknown {noun} "{name}"'
+        message = f'unknown {noun} "{shown(name)}"'
         if suggestions:
             message += "; did you mean: " + "; ".join(suggestions) + "?"
         else:
@@ -159,7 +160,7 @@ class AmbiguousNameError(InputError):
     def __init__(self, name: str, ambiguity: Ambiguity) -> None:
         self.name, self.ambiguity = name, ambiguity
         choices = ", ".join(f"{c.condition} ({c.means})" for c in ambiguity.choices)
-        super().__init__(f'"{name}" is ambiguous; give one of: {choices}')
+        super().__init__(f'"{shown(name)}" is ambiguous; give one of: {choices}')
 
 
 _LIST_NAME = {
@@ -293,7 +294,7 @@ class Names:
                 crosses_opposite(name, other) for other in (spelled[normal], term)
             ):
                 found[term] = spelled[normal]
-        return tuple(f'"{shown}" (ambiguous)' for shown in list(found.values())[:limit])
+        return tuple(f'"{term}" (ambiguous)' for term in list(found.values())[:limit])
 
     def condition(self, given: str, rule_base: RuleBase) -> GivenCondition:
         """Parse "name" or "name@region". A site limits the verdict only for a local
@@ -303,12 +304,12 @@ class Names:
         name, at, site_name = text.rpartition("@") if "@" in text else (text, "", "")
         name = name.strip()
         if not name:
-            raise InputError(f'bad condition "{given}": expected NAME or NAME@REGION')
+            raise InputError(f'bad condition "{shown(given)}": expected NAME or NAME@REGION')
         condition_id = self.resolve_condition(name)
         if not at:
             return GivenCondition(condition_id, text)
         if not site_name.strip():
-            raise InputError(f'bad condition "{given}": a region must follow "@"')
+            raise InputError(f'bad condition "{shown(given)}": a region must follow "@"')
         site = self.regions.resolve(site_name.strip())
         whole_body = not rule_base.condition(condition_id).local
         return GivenCondition(condition_id, text, site, whole_body)
@@ -333,5 +334,5 @@ class Names:
             conditions=tuple(given.values()),
             types=tuple(dict.fromkeys(self.massage_types.resolve(t) for t in types)),
             regions=tuple(dict.fromkeys(self.regions.resolve(r) for r in regions)),
-            setting=self.settings.resolve(setting) if setting else None,
+            setting=self.settings.resolve(setting) if setting is not None else None,
         )

@@ -14,6 +14,7 @@ from typing import Any
 
 from massage_screen.model import Entry, Gate, GivenCondition, Patient, RuleBase
 from massage_screen.names import InputError, Names
+from massage_screen.sanitise import shown
 
 ANSWERS_SCHEMA = "massage-screen/answers/1"
 BACK_WORDS = frozenset({"back", "b", "<"})
@@ -121,7 +122,7 @@ def answers_from_document(document: Any, rule_base: RuleBase) -> Answers:
     # "record" says who and what saved the answers (see report.record_document); not replayed
     unknown = set(document) - {"schema", "regions", "types", "setting", "gates", "record"}
     if unknown:
-        raise InputError(f'answers file: unknown field "{sorted(unknown)[0]}"')
+        raise InputError(f'answers file: unknown field "{shown(str(sorted(unknown, key=str)[0]))}"')
     names = Names.of(rule_base)
 
     def many(key: str, resolve: Callable[[str], str]) -> tuple[str, ...]:
@@ -137,7 +138,9 @@ def answers_from_document(document: Any, rule_base: RuleBase) -> Answers:
     setting_value = document.get("setting")
     if setting_value is not None and not isinstance(setting_value, str):
         raise InputError('answers file: "setting" must be a name or null')
-    setting = names.settings.resolve(setting_value) if setting_value else None
+    if setting_value is not None and not setting_value.strip():
+        raise InputError('answers file: "setting" is empty; give a name, or null if not decided')
+    setting = names.settings.resolve(setting_value) if setting_value is not None else None
 
     raw_gates = document.get("gates")
     if not isinstance(raw_gates, Mapping):
@@ -146,7 +149,7 @@ def answers_from_document(document: Any, rule_base: RuleBase) -> Answers:
     for gate_id in raw_gates:
         if gate_id not in known:
             raise InputError(
-                f'answers file: unknown question "{gate_id}"; known: '
+                f'answers file: unknown question "{shown(gate_id)}"; known: '
                 + ", ".join(g.id for g in rule_base.gates)
             )
     gates: dict[str, tuple[str, ...]] = {}
@@ -157,7 +160,7 @@ def answers_from_document(document: Any, rule_base: RuleBase) -> Answers:
                 '(give "no" or a list of conditions)'
             )
         value = raw_gates[gate.id]
-        if value in ("no", False, None, []):
+        if value == "no" or value == []:  # only the documented answers: not 0, false or null
             gates[gate.id] = ()
             continue
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

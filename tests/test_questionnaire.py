@@ -221,8 +221,8 @@ class TestCommand:
         result = self.run("--answers", str(path))
         assert result.exit_code == 2
         assert (
-            result.stderr == f"massage-screen: error: answers file {path}:2 is not valid YAML "
-            "or JSON\n"
+            result.stderr == f"massage-screen: error: answers file {path}:2:1: not valid YAML: "
+            "expected the node content, but found '<stream end>'\n"
         )
 
     def test_end_of_input_exits_130_with_one_line(self) -> None:
