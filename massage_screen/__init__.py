@@ -2,16 +2,58 @@
 
 The public Python API::
 
-    from massage_screen import load_rule_base, screen, Names
-    rule_base = load_rule_base()
-    patient = Names.of(rule_base).patient(rule_base, ["high blood pressure"], [], [], None)
-    screening = screen(rule_base, patient)
+    from massage_screen import screen
+    screening = screen(conditions=["high blood pressure"], types=["classical"], regions=["neck"])
+    screening.overall.value      # "excluded"
+    screening.to_document()      # the JSON document `massage-screen check --format json` prints
+
+`screen` takes keyword arguments only, with the same plain names as the command line, and
+raises `InputError` (its subclass `UnknownNameError` for an unknown name) or `RuleBaseError`.
+The validated rule base is loaded once per process (`load_validated`); `load_rule_base` is
+the plain loader, and `Names` resolves names for the lower-level `evaluate.screen`.
+
+Attributes are imported on first use, so `import massage_screen` stays cheap.
 """
 
-from massage_screen.evaluate import screen
-from massage_screen.loader import RuleBaseError, load_rule_base
-from massage_screen.names import InputError, Names
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["InputError", "Names", "RuleBaseError", "__version__", "load_rule_base", "screen"]
+if TYPE_CHECKING:
+    from massage_screen.api import screen
+    from massage_screen.compiled import load_validated
+    from massage_screen.loader import RuleBaseError, load_rule_base
+    from massage_screen.names import InputError, Names, UnknownNameError
+
+_LAZY = {
+    "screen": "massage_screen.api",
+    "load_validated": "massage_screen.compiled",
+    "RuleBaseError": "massage_screen.loader",
+    "load_rule_base": "massage_screen.loader",
+    "InputError": "massage_screen.names",
+    "Names": "massage_screen.names",
+    "UnknownNameError": "massage_screen.names",
+}
+
+__all__ = [
+    "InputError",
+    "Names",
+    "RuleBaseError",
+    "UnknownNameError",
+    "__version__",
+    "load_rule_base",
+    "load_validated",
+    "screen",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'massage_screen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -242,13 +242,26 @@ def _fail(message: str, code: ExitCode) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load(rules: Path | None) -> RuleBase:
-    """The rule base, or exit 3 listing every problem."""
-    from massage_screen.loader import RuleBaseError, load_rule_base
+def load(rules: Path | None, *, compiled: bool = True) -> RuleBase:
+    """The rule base, or exit 3 listing every problem.
 
+    By default the validated, compiled rule base (`compiled.load_validated`: cached by
+    content, and every example case must hold), so nothing screens with a rule base that
+    `validate` refuses; `compiled=False` runs the plain loader (for `validate`).
+    """
     try:
+        if compiled:
+            from massage_screen.compiled import load_validated
+
+            return load_validated(rules)
+        from massage_screen.loader import load_rule_base
+
         return load_rule_base(rules)
-    except RuleBaseError as error:
+    except Exception as error:
+        from massage_screen.loader import RuleBaseError  # only now: the loader imports YAML
+
+        if not isinstance(error, RuleBaseError):
+            raise
         count = len(error.problems)
         typer.echo(
             f"massage-screen: error: the rule base is invalid ({count} problem"
@@ -595,7 +608,7 @@ def validate(rules: RulesOption = None) -> None:
     from massage_screen.cases import check_case, failure_line, rules_without_case
     from massage_screen.names import Names
 
-    rule_base = load(rules)
+    rule_base = load(rules, compiled=False)
     names = Names.of(rule_base)
     failures = 0
     for case in rule_base.cases:
@@ -618,6 +631,111 @@ def validate(rules: RulesOption = None) -> None:
         f"types, {len(rule_base.rules)} rules with {citations} verified citations, "
         f"{len(rule_base.conflicts)} conflicts, {len(rule_base.cases)} example cases"
     )
+
+
+@app.command()
+def batch(
+    input_file: Annotated[
+        str, typer.Argument(metavar="FILE|-", help="Patients as JSON Lines or CSV; - for stdin.")
+    ],
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--input-format",
+            metavar="jsonl|csv",
+            help="Input format (default: by extension: .jsonl/.ndjson or .csv; stdin: jsonl).",
+        ),
+    ] = None,
+    output: OutputOption = None,
+    detail: Annotated[
+        bool,
+        typer.Option(
+            "--detail", help="Add supporting and note rules, and each rule's advice and citations."
+        ),
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop at the first bad record.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("-q", "--quiet", help="No progress bar and no summary.")
+    ] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Screen many patients: one JSON line out per record in, streaming.
+
+    JSON Lines records look like {"id": "p1", "conditions": ["fever"], "types": [],
+    "regions": ["neck"], "setting": "home"}; CSV has the columns id, conditions (separated
+    by ";") and optional types, regions, setting. A bad record gives an error line naming
+    its input line and the run goes on (--strict stops). A summary goes to stderr.
+    Exit codes: the worst verdict (0, 10, 20), or 2 if any record was bad.
+
+    Example:
+
+        massage-screen batch patients.jsonl -o verdicts.jsonl
+    """
+    from massage_screen import batch as batching
+
+    rule_base = load(rules)
+    chosen = input_format or (
+        "jsonl" if input_file == "-" else getattr(batching.format_for(input_file), "value", None)
+    )
+    if chosen is None or chosen.lower() not in ("jsonl", "csv"):
+        _fail(
+            f"cannot tell the format of {input_file}: use --input-format jsonl or csv"
+            if chosen is None
+            else f'unknown input format "{chosen}": use jsonl or csv',
+            ExitCode.BAD_INPUT,
+        )
+    try:
+        stream = batching.open_input(input_file)
+    except batching.BatchInputError as error:
+        _fail(str(error), ExitCode.BAD_INPUT)
+    try:
+        writer = batching.LineWriter(
+            sys.stdout if output is None else None, None if output is None else str(output)
+        )
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
+    shown = 0
+
+    def show_error(bad: batching.BadRecord) -> None:
+        nonlocal shown
+        shown += 1
+        if shown <= 10:
+            typer.echo(f"massage-screen: error: {input_file}:{bad.line}: {bad.message}", err=True)
+
+    try:
+        records = batching.read_patients(stream, batching.InputFormat(chosen.lower()))
+        screener = batching.Screener(rule_base, detail=detail)
+        if not quiet and input_file != "-" and sys.stderr.isatty():
+            summary = batching.run_with_progress(
+                records, writer.write, screener, stream, strict=strict, on_error=show_error
+            )
+        else:
+            summary = batching.run(
+                records, writer.write, screener, strict=strict, on_error=show_error
+            )
+        writer.commit()
+    except batching.BatchInputError as error:
+        writer.discard()
+        _fail(str(error), ExitCode.BAD_INPUT)
+    except OSError as error:
+        writer.discard()
+        _fail(
+            f"cannot write {output or 'the output'}: {error.strerror or error}",
+            ExitCode.CANNOT_WRITE,
+        )
+    except BaseException:
+        writer.discard()
+        raise
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if shown > 10:
+        typer.echo(f"massage-screen: ... {shown - 10} more errors in the output", err=True)
+    if not quiet:
+        typer.echo(f"massage-screen: {summary.describe()}", err=True)
+    if summary.errors:
+        raise typer.Exit(ExitCode.BAD_INPUT)
+    raise typer.Exit(VERDICT_EXIT[summary.worst.value])
 
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
@@ -883,6 +1001,9 @@ def main() -> None:
     stdout, stdout_file = sys.stdout, _file_identity(1)
     code: int
     try:
+        from massage_screen.fastpath import run_check
+
+        run_check(sys.argv[1:])  # a plain `check` runs (and exits) without typer's parsing
         app()
         code = 0
     except SystemExit as done:

@@ -19,10 +19,17 @@ SEEDS = ROOT / "seeds"
 MINIMAL = Path(__file__).resolve().parent / "fixtures" / "minimal" / "rules"
 
 
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The compiled rule-base cache the tests share (never the user's own)."""
+    return tmp_path_factory.mktemp("cache") / "massage-screen"
+
+
 @pytest.fixture(autouse=True)
-def _no_rules_override(monkeypatch: pytest.MonkeyPatch) -> None:
+def _no_rules_override(monkeypatch: pytest.MonkeyPatch, cache_dir: Path) -> None:
     monkeypatch.delenv("MASSAGE_SCREEN_RULES", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("MASSAGE_SCREEN_CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # reproducible records
 
 

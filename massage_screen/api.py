@@ -1,0 +1,77 @@
+"""The Python API: screen in-process with the same plain names as the command line.
+
+    from massage_screen import screen
+    screening = screen(conditions=["high blood pressure"], types=["classical"], regions=["neck"])
+    screening.overall          # Verdict.EXCLUDED
+    screening.to_document()    # the JSON document `check --format json` prints
+
+The rule base is loaded (and validated, example cases included) once per process per
+`rules` directory, through the same content-keyed cache as the command line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from massage_screen.compiled import load_validated
+from massage_screen.model import RuleBase, Screening
+from massage_screen.names import InputError, Names
+
+_loaded: dict[Path | None, tuple[RuleBase, Names]] = {}
+
+
+def rule_base_for(rules: str | os.PathLike[str] | None = None) -> tuple[RuleBase, Names]:
+    """The validated rule base in `rules` (default: the bundled one) and its name index,
+    loaded once per process. Raises RuleBaseError when it is invalid."""
+    key = Path(rules).absolute() if rules is not None else None
+    found = _loaded.get(key)
+    if found is None:
+        rule_base = load_validated(key)
+        found = _loaded[key] = (rule_base, Names.of(rule_base))
+    return found
+
+
+def _names(what: str, given: Iterable[str]) -> list[str]:
+    if isinstance(given, str | bytes):
+        raise TypeError(f"{what} must be a list of names, not a single string")
+    names = list(given)
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"{what} must be a list of strings, found {type(name).__name__}")
+    return names
+
+
+def screen(
+    *,
+    conditions: Iterable[str] = (),
+    types: Iterable[str] = (),
+    regions: Iterable[str] = (),
+    setting: str | None = None,
+    rules: str | os.PathLike[str] | None = None,
+) -> Screening:
+    """Screen a patient given by the names the command line takes.
+
+    `conditions` are ids, names or plain words, optionally with a site ("skin wound@lumbar");
+    `types` and `regions` default to all of them; `setting` ("home", "clinic") to not given;
+    `rules` to the bundled rule base. Returns the Screening (`.overall`, `.results`,
+    `.to_document()`).
+    Raises UnknownNameError (an InputError) for a name it does not know, InputError for any
+    other bad input, RuleBaseError when the rule base is invalid, and TypeError when an
+    argument is not a list of strings.
+    """
+    from massage_screen.evaluate import screen as evaluate
+
+    given = (
+        _names("conditions", conditions),
+        _names("types", types),
+        _names("regions", regions),
+    )
+    if setting is not None and not isinstance(setting, str):
+        raise TypeError(f"setting must be a string or None, not {type(setting).__name__}")
+    if setting is not None and not setting.strip():
+        raise InputError("the setting is empty; leave it out (None) when it is not known")
+    rule_base, names = rule_base_for(rules)
+    patient = names.patient(rule_base, *given, setting)
+    return evaluate(rule_base, patient)

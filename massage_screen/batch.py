@@ -1,0 +1,518 @@
+"""Batch screening: patients in as JSON Lines or CSV, one JSON line out per patient, streaming.
+
+Records are read one at a time with a cap on the line length, so memory stays flat however
+long the input is. Each record is screened with `indexed.RuleIndex` (the same verdicts as
+`evaluate.screen`), memoised per distinct patient in a bounded cache. A bad record becomes an
+error line naming its input line; the caller decides whether to go on (`--strict` stops).
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import json
+import os
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from massage_screen.indexed import RuleIndex
+from massage_screen.model import Citation, RuleBase, Verdict
+from massage_screen.names import InputError, Names
+
+#: A longer input line is a bad record (and is skipped without being held in memory).
+MAX_LINE_BYTES = 256 * 1024
+#: Distinct patients whose output is remembered (a bounded cache: memory stays flat).
+MEMO_SIZE = 4096
+SCHEMA = "massage-screen/batch/1"
+
+FIELDS = ("id", "conditions", "types", "regions", "setting")
+LIST_FIELDS = ("conditions", "types", "regions")
+
+
+class InputFormat(str, enum.Enum):
+    """How patients are given: JSON Lines or CSV."""
+
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+SUFFIXES = {".jsonl": InputFormat.JSONL, ".ndjson": InputFormat.JSONL, ".csv": InputFormat.CSV}
+
+
+def format_for(name: str) -> InputFormat | None:
+    """The input format a file name implies (by extension), or None."""
+    return SUFFIXES.get(os.path.splitext(name)[1].lower())
+
+
+class BatchInputError(InputError):
+    """The input as a whole cannot be read (for example a CSV file without its header)."""
+
+
+@dataclass(frozen=True)
+class Patient:
+    """One input record, names as given."""
+
+    line: int
+    id: str | int
+    conditions: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    setting: str | None = None
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """An input record that cannot be screened, and why (one line, fit for stderr)."""
+
+    line: int
+    message: str
+    id: str | int | None = None
+
+    def to_line(self) -> str:
+        return json.dumps(
+            {"line": self.line, "id": self.id, "error": self.message}, ensure_ascii=False
+        )
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def bounded_lines(stream: IO[bytes]) -> Iterator[tuple[int, str, str | None]]:
+    """(line number, text without the line break, problem) for each line of `stream`; the
+    problem says why a line cannot be read (too long, not UTF-8). Holds one capped line."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while True:  # skip the rest of the overlong line
+                rest = stream.readline(MAX_LINE_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield number, "", f"line is longer than {MAX_LINE_BYTES} bytes"
+            continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield number, raw.decode("utf-8").rstrip("\r\n"), None
+        except UnicodeDecodeError:
+            yield number, "", "line is not UTF-8"
+
+
+def read_jsonl(stream: IO[bytes]) -> Iterator[Patient | BadRecord]:
+    """Patients from JSON Lines: one object per line; blank lines are skipped."""
+    decode = json.JSONDecoder().decode
+    for number, text, problem in bounded_lines(stream):
+        if problem is not None:
+            yield BadRecord(number, problem)
+            continue
+        if not text.strip():
+            continue
+        try:
+            value = decode(text)
+        except ValueError as error:
+            yield BadRecord(number, f"not valid JSON: {getattr(error, 'msg', error)}")
+            continue
+        yield _patient(number, value)
+
+
+def _patient(number: int, value: Any) -> Patient | BadRecord:
+    if not isinstance(value, dict):
+        return BadRecord(number, "expected a JSON object")
+    record_id = value.get("id")
+    if isinstance(record_id, bool) or not isinstance(record_id, str | int):
+        return BadRecord(number, '"id" must be a string or an integer')
+    unknown = [k for k in value if k not in FIELDS]
+    if unknown:
+        return BadRecord(
+            number,
+            f'unknown field "{unknown[0]}"; expected: {", ".join(FIELDS)}',
+            record_id,
+        )
+    lists: dict[str, tuple[str, ...]] = {}
+    for name in LIST_FIELDS:
+        items = value.get(name, [])
+        if items is None:
+            items = []
+        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+            return BadRecord(number, f'"{name}" must be a list of strings', record_id)
+        lists[name] = tuple(items)
+    setting = value.get("setting")
+    if setting is not None and not isinstance(setting, str):
+        return BadRecord(number, '"setting" must be a string or null', record_id)
+    if setting is not None and not setting.strip():
+        return BadRecord(number, '"setting" must not be empty (leave it out or null)', record_id)
+    return Patient(number, record_id, setting=setting, **lists)
+
+
+def read_csv(stream: IO[bytes]) -> Iterator[Patient | BadRecord]:
+    """Patients from CSV with a header: id, conditions, optional types, regions, setting;
+    several conditions (types, regions) in one cell are separated by ";"."""
+    pending: list[tuple[int, str | None]] = []  # (line number, problem) of the current record
+
+    def lines() -> Iterator[str]:
+        for number, text, problem in bounded_lines(stream):
+            pending.append((number, problem))
+            yield text
+
+    reader = csv.reader(lines(), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    except csv.Error as error:
+        raise BatchInputError(f"line 1: the CSV header cannot be read: {error}") from None
+    if any(problem for _, problem in pending):
+        raise BatchInputError(f"line 1: {next(p for _, p in pending if p)}")
+    columns = [name.strip().lower() for name in header]
+    unknown = [c for c in columns if c not in FIELDS]
+    if unknown:
+        raise BatchInputError(
+            f'line 1: unknown CSV column "{unknown[0]}"; expected: {", ".join(FIELDS)}'
+        )
+    missing = [c for c in ("id", "conditions") if c not in columns]
+    if missing:
+        raise BatchInputError(f'line 1: the CSV header has no "{missing[0]}" column')
+    if len(set(columns)) != len(columns):
+        raise BatchInputError("line 1: a CSV column is named twice")
+    pending.clear()
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            first = pending[0][0] if pending else reader.line_num
+            pending.clear()
+            yield BadRecord(first, f"not valid CSV: {error}")
+            continue
+        first = pending[0][0] if pending else reader.line_num
+        problems = [problem for _, problem in pending if problem]
+        pending.clear()
+        if problems:
+            yield BadRecord(first, problems[0])
+            continue
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != len(columns):
+            yield BadRecord(first, f"expected {len(columns)} fields, found {len(row)}")
+            continue
+        values = dict(zip(columns, row, strict=True))
+        record_id = values["id"].strip()
+        if not record_id:
+            yield BadRecord(first, "the id is empty")
+            continue
+        setting = values.get("setting", "").strip() or None
+        yield Patient(
+            first,
+            record_id,
+            conditions=_split(values.get("conditions", "")),
+            types=_split(values.get("types", "")),
+            regions=_split(values.get("regions", "")),
+            setting=setting,
+        )
+
+
+def _split(cell: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in cell.split(";") if part.strip())
+
+
+def read_patients(stream: IO[bytes], input_format: InputFormat) -> Iterator[Patient | BadRecord]:
+    """The records of `stream` in `input_format`, one at a time."""
+    return read_jsonl(stream) if input_format is InputFormat.JSONL else read_csv(stream)
+
+
+# --- screening -------------------------------------------------------------------------------
+
+
+class Screener:
+    """Screens input records into output lines, with a bounded memo per distinct patient."""
+
+    def __init__(self, rule_base: RuleBase, *, detail: bool = False) -> None:
+        self.rule_base = rule_base
+        self.names = Names.of(rule_base)
+        self.index = RuleIndex(rule_base)
+        self.detail = detail
+        self._memo: OrderedDict[tuple[Any, ...], tuple[str, Verdict] | str] = OrderedDict()
+
+    def screen(self, patient: Patient) -> tuple[str, Verdict | BadRecord]:
+        """The output line for `patient` and its overall verdict, or why it is a bad record."""
+        key = (patient.conditions, patient.types, patient.regions, patient.setting)
+        memo = self._memo
+        found = memo.get(key)
+        if found is None:
+            found = self._compute(patient)
+            memo[key] = found
+            if len(memo) > MEMO_SIZE:
+                memo.popitem(last=False)
+        if isinstance(found, str):
+            bad = BadRecord(patient.line, found, patient.id)
+            return bad.to_line(), bad
+        body, overall = found
+        return '{"id": ' + json.dumps(patient.id, ensure_ascii=False) + ", " + body, overall
+
+    def _compute(self, patient: Patient) -> tuple[str, Verdict] | str:
+        try:
+            resolved = self.names.patient(
+                self.rule_base,
+                list(patient.conditions),
+                list(patient.types),
+                list(patient.regions),
+                patient.setting,
+            )
+        except InputError as error:
+            return str(error)
+        outcome = self.index.screen(
+            [(c.id, c.site) for c in resolved.conditions],
+            resolved.types,
+            resolved.regions,
+            resolved.setting,
+        )
+        document: dict[str, Any] = {
+            "overall": outcome.overall.value,
+            "conditions": [c.id + (f"@{c.site}" if c.site else "") for c in resolved.conditions],
+            "setting": resolved.setting,
+            "cells": {},
+            "conflicts": list(outcome.conflicts),
+        }
+        cells: dict[str, Any] = document["cells"]
+        fired: dict[str, None] = {}
+        for cell in outcome.cells:
+            entry: dict[str, Any] = {"verdict": cell.verdict.value, "rules": list(cell.reasons)}
+            if self.detail:
+                entry["support"] = list(cell.support)
+                entry["notes"] = list(cell.notes)
+                fired.update(dict.fromkeys((*cell.reasons, *cell.support, *cell.notes)))
+            cells[f"{cell.type}/{cell.region}"] = entry
+        if self.detail:
+            document["rules"] = {rule_id: self._rule_document(rule_id) for rule_id in fired}
+        text = json.dumps(document, ensure_ascii=False)
+        return text[1:], outcome.overall  # without "{": the id goes first
+
+    def _rule_document(self, rule_id: str) -> dict[str, Any]:
+        rule = self.rule_base.rule(rule_id)
+        return {
+            "kind": rule.kind.value,
+            "verdict": rule.effect.value,
+            "conditions": list(rule.conditions),
+            "advice": rule.advice,
+            "until": rule.until,
+            "settings": list(rule.scope.settings),
+            "citations": [_citation(c) for c in rule.citations],
+        }
+
+
+def _citation(citation: Citation) -> dict[str, Any]:
+    return {"source": citation.source, "line": citation.line, "quote": citation.quote}
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    """What a batch run produced."""
+
+    allowed: int = 0
+    cautioned: int = 0
+    excluded: int = 0
+    errors: int = 0
+    first_error: BadRecord | None = field(default=None)
+
+    @property
+    def screened(self) -> int:
+        return self.allowed + self.cautioned + self.excluded
+
+    def count(self, verdict: Verdict) -> None:
+        if verdict is Verdict.EXCLUDED:
+            self.excluded += 1
+        elif verdict is Verdict.CAUTIONED:
+            self.cautioned += 1
+        else:
+            self.allowed += 1
+
+    @property
+    def worst(self) -> Verdict:
+        if self.excluded:
+            return Verdict.EXCLUDED
+        return Verdict.CAUTIONED if self.cautioned else Verdict.ALLOWED
+
+    def describe(self) -> str:
+        return (
+            f"{self.screened + self.errors} records: {self.allowed} allowed, "
+            f"{self.cautioned} cautioned, {self.excluded} excluded, {self.errors} "
+            f"error{'s' if self.errors != 1 else ''}"
+        )
+
+
+def run(
+    records: Iterable[Patient | BadRecord],
+    write: Callable[[str], object],
+    screener: Screener,
+    *,
+    strict: bool = False,
+    on_error: Callable[[BadRecord], None] | None = None,
+    on_record: Callable[[], None] | None = None,
+) -> Summary:
+    """Screen every record, writing one line (with its newline) per record; with `strict`,
+    stop at the first bad record (its error line is still written)."""
+    summary = Summary()
+    for record in records:
+        outcome: Verdict | BadRecord
+        if isinstance(record, BadRecord):
+            line, outcome = record.to_line(), record
+        else:
+            line, outcome = screener.screen(record)
+        write(line + "\n")
+        if on_record is not None:
+            on_record()
+        if isinstance(outcome, Verdict):
+            summary.count(outcome)
+            continue
+        summary.errors += 1
+        if summary.first_error is None:
+            summary.first_error = outcome
+        if on_error is not None:
+            on_error(outcome)
+        if strict:
+            break
+    return summary
+
+
+# --- files -----------------------------------------------------------------------------------
+
+
+def open_input(name: str) -> IO[bytes]:
+    """The binary stream for FILE or "-" (stdin); a regular file or a pipe, never a device
+    or a directory (which could block or never end). Raises BatchInputError."""
+    import stat
+    import sys
+
+    if name == "-":
+        return sys.stdin.buffer
+    try:
+        stream = open(name, "rb")  # noqa: SIM115 - the caller closes it
+    except OSError as error:
+        raise BatchInputError(f"cannot read {name}: {error.strerror or error}") from None
+    mode = os.fstat(stream.fileno()).st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        stream.close()
+        raise BatchInputError(f"cannot read {name}: not a regular file or a pipe")
+    return stream
+
+
+class LineWriter:
+    """Buffers output lines and writes them in blocks: to a text stream, or to a file that
+    appears complete or not at all (a temporary file beside it, renamed at the end).
+
+    An existing device or FIFO is written straight; a symbolic link is written through to
+    its target; an existing file keeps its mode, a new one gets the umask's.
+    """
+
+    BLOCK = 512  # lines per write
+
+    def __init__(self, stream: IO[str] | None = None, path: str | None = None) -> None:
+        import stat
+        import tempfile
+
+        self._lines: list[str] = []
+        self._temporary: str | None = None
+        self._target: str | None = None
+        self._owned = path is not None  # a device or FIFO we opened: close it at the end
+        if path is None:
+            assert stream is not None
+            self._stream = stream
+            return
+        target = os.path.realpath(path)
+        try:
+            existing: os.stat_result | None = os.stat(target)
+        except FileNotFoundError:
+            existing = None
+        if existing is not None and not stat.S_ISREG(existing.st_mode):
+            self._stream = open(target, "w", encoding="utf-8")  # noqa: SIM115
+            return
+        folder = os.path.dirname(target) or "."
+        handle, self._temporary = tempfile.mkstemp(prefix=".batch.", suffix=".tmp", dir=folder)
+        if existing is not None:
+            mode = stat.S_IMODE(existing.st_mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(handle, mode)
+        self._owned = False
+        self._target = target
+        self._stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+
+    def write(self, line: str) -> None:
+        self._lines.append(line)
+        if len(self._lines) >= self.BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._lines:
+            self._stream.write("".join(self._lines))
+            self._lines.clear()
+        self._stream.flush()
+
+    def commit(self) -> None:
+        """Write what is buffered and, for a file, put it in place."""
+        self.flush()
+        if self._target is not None and self._temporary is not None:
+            os.fsync(self._stream.fileno())
+            self._stream.close()
+            os.replace(self._temporary, self._target)
+            self._temporary = None
+        elif self._owned:
+            self._stream.close()
+
+    def discard(self) -> None:
+        """Drop a temporary file (after an error or an interruption)."""
+        if self._temporary is not None:
+            import contextlib
+
+            with contextlib.suppress(OSError):
+                self._stream.close()
+            with contextlib.suppress(OSError):
+                os.unlink(self._temporary)
+            self._temporary = None
+
+
+def run_with_progress(
+    records: Iterable[Patient | BadRecord],
+    write: Callable[[str], object],
+    screener: Screener,
+    stream: IO[bytes],
+    *,
+    strict: bool = False,
+    on_error: Callable[[BadRecord], None] | None = None,
+) -> Summary:
+    """`run`, with a rich progress bar on stderr that follows the bytes read from `stream`."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    total = os.fstat(stream.fileno()).st_size or None
+    counter = 0
+    with Progress(
+        TextColumn("screening"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[records]} records"),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task("screening", total=total, records=0)
+
+        def advance() -> None:
+            nonlocal counter
+            counter += 1
+            if counter % 2048 == 0:
+                progress.update(task, completed=stream.tell(), records=counter)
+
+        summary = run(records, write, screener, strict=strict, on_error=on_error, on_record=advance)
+        progress.update(task, completed=total, records=counter)
+    return summary
