@@ -482,6 +482,11 @@ class LineWriter:
             self._temporary = None
 
 
+def wants_progress(name: str, *, quiet: bool, stderr: IO[str]) -> bool:
+    """A progress bar only for a file (not stdin), on a terminal, and not when asked quiet."""
+    return not quiet and name != "-" and stderr.isatty()
+
+
 def run_with_progress(
     records: Iterable[Patient | BadRecord],
     write: Callable[[str], object],
@@ -490,8 +495,10 @@ def run_with_progress(
     *,
     strict: bool = False,
     on_error: Callable[[BadRecord], None] | None = None,
+    console: Any = None,
 ) -> Summary:
-    """`run`, with a rich progress bar on stderr that follows the bytes read from `stream`."""
+    """`run`, with a rich progress bar (on stderr unless `console` is given) that follows the
+    bytes read from `stream`; it disappears when the run ends."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
@@ -502,7 +509,7 @@ def run_with_progress(
         BarColumn(),
         TaskProgressColumn(),
         TextColumn("{task.fields[records]} records"),
-        console=Console(stderr=True),
+        console=console or Console(stderr=True),
         transient=True,
     ) as progress:
         task = progress.add_task("screening", total=total, records=0)

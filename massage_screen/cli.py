@@ -705,7 +705,7 @@ def batch(
     try:
         records = batching.read_patients(stream, batching.InputFormat(chosen.lower()))
         screener = batching.Screener(rule_base, detail=detail)
-        if not quiet and input_file != "-" and sys.stderr.isatty():
+        if batching.wants_progress(input_file, quiet=quiet, stderr=sys.stderr):
             summary = batching.run_with_progress(
                 records, writer.write, screener, stream, strict=strict, on_error=show_error
             )

@@ -1,0 +1,140 @@
+"""The fast start of `check`: the same command, the same output, only less start-up."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer.main
+from typer.testing import CliRunner
+
+from massage_screen import fastpath
+from massage_screen.cli import app
+from massage_screen.render import OutputFormat
+
+from .conftest import MINIMAL
+
+runner = CliRunner()
+
+
+def test_the_table_matches_the_check_command() -> None:
+    """Adding an option to `check` must update the fast path (or it would be ignored)."""
+    command = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
+    declared = {
+        p.name: (tuple(sorted(p.opts)), p.multiple) for p in command.params if p.name != "help"
+    }
+    assert declared == {
+        name: (tuple(sorted(names)), repeatable)
+        for name, (names, repeatable, _) in fastpath.OPTIONS.items()
+    }
+    environment = {p.name: p.envvar for p in command.params if p.envvar}
+    assert environment == fastpath.ENVIRONMENT
+
+
+@pytest.mark.parametrize(
+    "argv, expected",
+    [
+        (["check"], {}),
+        (
+            ["check", "-c", "fever", "-cmoles@neck", "--condition=pregnancy", "-t", "classical"],
+            {"condition": ["fever", "moles@neck", "pregnancy"], "massage_type": ["classical"]},
+        ),
+        (
+            ["check", "-r", "neck", "--setting", "home", "-f", "JSON", "-o", "out.md"],
+            {
+                "region": ["neck"],
+                "setting": "home",
+                "output_format": OutputFormat.JSON,
+                "output": Path("out.md"),
+            },
+        ),
+        (["check", "--rules=/some/rules"], {"rules": Path("/some/rules")}),
+    ],
+)
+def test_plain_command_lines_are_parsed(argv: list[str], expected: dict[str, object]) -> None:
+    assert fastpath.parse_check(argv) == expected
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--version"],
+        ["list"],
+        ["check", "--help"],
+        ["check", "-h"],
+        ["check", "-c"],
+        ["check", "-c", "-t"],
+        ["check", "--cond", "fever"],
+        ["check", "fever"],
+        ["check", "--", "-c", "fever"],
+        ["check", "--setting", "home", "--setting", "clinic"],
+        ["check", "-f", "yaml"],
+        ["check", "-x", "1"],
+        ["check", "-"],
+    ],
+)
+def test_anything_else_goes_to_typer(argv: list[str]) -> None:
+    assert fastpath.parse_check(argv) is None
+
+
+def test_the_rules_variable_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MASSAGE_SCREEN_RULES", "/from/the/environment")
+    assert fastpath.parse_check(["check"]) == {"rules": Path("/from/the/environment")}
+    assert fastpath.parse_check(["check", "--rules", "x"]) == {"rules": Path("x")}
+    monkeypatch.setenv("MASSAGE_SCREEN_RULES", "")
+    assert fastpath.parse_check(["check"]) is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-c", "fever", "-t", "classical", "-r", "neck", "-f", "json"],
+        ["-c", "high blood pressure", "-f", "markdown"],
+        ["-c", "pregnant", "-t", "classical", "-r", "neck", "-f", "table"],
+        ["-t", "classical", "-r", "lumbar", "-f", "json"],
+        ["-c", "hypotensio", "-f", "json"],
+        ["-c", "fever@neck", "-f", "json"],
+        ["--setting", "spa", "-f", "json"],
+        ["-c", "fever", "-o", "/nonexistent-folder/report.md"],
+    ],
+)
+def test_both_paths_give_the_same_result(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["check", *args, "--rules", str(MINIMAL)]
+    expected = runner.invoke(app, argv)
+    with pytest.raises(SystemExit) as done:
+        fastpath.run_check(argv)
+    captured = capsys.readouterr()
+    assert (done.value.code, captured.out, captured.err) == (
+        expected.exit_code,
+        expected.stdout,
+        expected.stderr,
+    )
+
+
+def test_a_plain_json_check_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
+    """No rich, no YAML, no questionnaire, no pydantic (typer's option checks) once the rule
+    base is compiled."""
+    listing = tmp_path / "modules.txt"
+    program = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: open({str(listing)!r}, 'w').write('\\n'.join(sys.modules)))\n"
+        "sys.argv = ['massage-screen', 'check', '-c', 'fever', '-r', 'neck', '-f', 'json']\n"
+        "from massage_screen.cli import main\n"
+        "main()\n"
+    )
+    environment = {**os.environ, "MASSAGE_SCREEN_CACHE_DIR": str(tmp_path / "cache")}
+    for _ in range(2):  # the first run compiles the rule base, the second uses it
+        run = subprocess.run(
+            [sys.executable, "-c", program], env=environment, capture_output=True, text=True
+        )
+        assert run.returncode == 20, run.stderr
+    modules = set(listing.read_text(encoding="utf-8").split())
+    unwanted = {"rich", "yaml", "massage_screen.questionnaire", "massage_screen.loader", "pydantic"}
+    assert modules & unwanted == set()
+    assert "massage_screen.compiled" in modules
