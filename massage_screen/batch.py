@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from massage_screen.indexed import VERDICTS as _VERDICTS
 from massage_screen.indexed import RuleIndex
 from massage_screen.model import Citation, RuleBase, Verdict
 from massage_screen.names import InputError, Names
@@ -25,6 +26,12 @@ from massage_screen.names import InputError, Names
 MAX_LINE_BYTES = 256 * 1024
 #: Distinct patients whose output is remembered (a bounded cache: memory stays flat).
 MEMO_SIZE = 4096
+#: Distinct cells (type, region, setting, conditions that matter there) remembered.
+CELL_CACHE_SIZE = 65536
+#: Distinct spellings of names, and choices of types, regions and setting, remembered.
+RESOLVED_CACHE_SIZE = 65536
+LAYOUT_CACHE_SIZE = 4096
+TOUCHED_CACHE_SIZE = 65536
 SCHEMA = "massage-screen/batch/1"
 
 FIELDS = ("id", "conditions", "types", "regions", "setting")
@@ -120,33 +127,38 @@ def read_jsonl(stream: IO[bytes]) -> Iterator[Patient | BadRecord]:
         yield _patient(number, value)
 
 
+_FIELD_SET = frozenset(FIELDS)
+
+
 def _patient(number: int, value: Any) -> Patient | BadRecord:
-    if not isinstance(value, dict):
+    if type(value) is not dict:
         return BadRecord(number, "expected a JSON object")
     record_id = value.get("id")
-    if isinstance(record_id, bool) or not isinstance(record_id, str | int):
+    if type(record_id) is not str and type(record_id) is not int:
         return BadRecord(number, '"id" must be a string or an integer')
-    unknown = [k for k in value if k not in FIELDS]
-    if unknown:
+    if not _FIELD_SET.issuperset(value):
+        unknown = next(k for k in value if k not in _FIELD_SET)
         return BadRecord(
-            number,
-            f'unknown field "{unknown[0]}"; expected: {", ".join(FIELDS)}',
-            record_id,
+            number, f'unknown field "{unknown}"; expected: {", ".join(FIELDS)}', record_id
         )
-    lists: dict[str, tuple[str, ...]] = {}
+    lists: list[tuple[str, ...]] = []
     for name in LIST_FIELDS:
-        items = value.get(name, [])
-        if items is None:
-            items = []
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
+        items = value.get(name) or ()
+        if type(items) is not list and items != ():
             return BadRecord(number, f'"{name}" must be a list of strings', record_id)
-        lists[name] = tuple(items)
+        for item in items:
+            if type(item) is not str:
+                return BadRecord(number, f'"{name}" must be a list of strings', record_id)
+        lists.append(tuple(items))
     setting = value.get("setting")
-    if setting is not None and not isinstance(setting, str):
-        return BadRecord(number, '"setting" must be a string or null', record_id)
-    if setting is not None and not setting.strip():
-        return BadRecord(number, '"setting" must not be empty (leave it out or null)', record_id)
-    return Patient(number, record_id, setting=setting, **lists)
+    if setting is not None:
+        if type(setting) is not str:
+            return BadRecord(number, '"setting" must be a string or null', record_id)
+        if not setting.strip():
+            return BadRecord(
+                number, '"setting" must not be empty (leave it out or null)', record_id
+            )
+    return Patient(number, record_id, lists[0], lists[1], lists[2], setting)
 
 
 def read_csv(stream: IO[bytes]) -> Iterator[Patient | BadRecord]:
@@ -229,8 +241,27 @@ def read_patients(stream: IO[bytes], input_format: InputFormat) -> Iterator[Pati
 # --- screening -------------------------------------------------------------------------------
 
 
+Bits = tuple[int, int, int]  # a cell's fired rules as masks: reasons, support, notes
+Layout = tuple[tuple[tuple[str, str], ...], tuple[Bits, ...]]  # cells, rules firing regardless
+
+
+def _ones(mask: int) -> Iterator[int]:
+    """The positions of the set bits of `mask`, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
 class Screener:
-    """Screens input records into output lines, with a bounded memo per distinct patient."""
+    """Screens input records into output lines, fast for long runs of patients.
+
+    Names are resolved once per distinct spelling; the output for a distinct patient is
+    remembered (a bounded cache). For each choice of types, regions and setting, the cells
+    with no condition-specific rule are computed once; a patient's conditions then only
+    touch the cells where they have rules, each such cell computed once per set of
+    conditions. All caches are bounded, so memory stays flat.
+    """
 
     def __init__(self, rule_base: RuleBase, *, detail: bool = False) -> None:
         self.rule_base = rule_base
@@ -238,6 +269,21 @@ class Screener:
         self.index = RuleIndex(rule_base)
         self.detail = detail
         self._memo: OrderedDict[tuple[Any, ...], tuple[str, Verdict] | str] = OrderedDict()
+        self._resolved: dict[tuple[str, str], Any] = {}
+        self._layouts: dict[tuple[Any, ...], Layout] = {}
+        self._touched: dict[tuple[Any, ...], tuple[tuple[int, int, int, int], ...]] = {}
+        self._part_bits: dict[tuple[Any, ...], Bits] = {}
+        self._texts: dict[tuple[Any, ...], str] = {}
+        self._rules: dict[int, str] = {}
+        rules = self.index.rules
+        self._quoted = [_dumps(rule.id) for rule in rules]
+        self._excluding = sum(
+            1 << p for p, rule in enumerate(rules) if rule.effect.verdict is Verdict.EXCLUDED
+        )
+        position = {rule.id: p for p, rule in enumerate(rules)}
+        self._conflict_masks = [
+            (c.id, sum(1 << position[r] for r in set(c.rules))) for c in rule_base.conflicts
+        ]
 
     def screen(self, patient: Patient) -> tuple[str, Verdict | BadRecord]:
         """The output line for `patient` and its overall verdict, or why it is a bad record."""
@@ -253,45 +299,211 @@ class Screener:
             bad = BadRecord(patient.line, found, patient.id)
             return bad.to_line(), bad
         body, overall = found
-        return '{"id": ' + json.dumps(patient.id, ensure_ascii=False) + ", " + body, overall
+        record_id = patient.id
+        quoted = _quote(record_id) if type(record_id) is str else str(record_id)
+        return '{"id": ' + quoted + ", " + body, overall
+
+    # names ----------------------------------------------------------------------------------
+
+    def _resolve(self, what: str, name: str) -> Any:
+        """What `Names` makes of one name (an id, a (id, site) pair), or the InputError."""
+        key = (what, name)
+        cache = self._resolved
+        if key in cache:
+            return cache[key]
+        names = self.names
+        result: Any
+        try:
+            if what == "condition":
+                given = names.condition(name, self.rule_base)
+                result = (given.id, given.site)
+            elif what == "type":
+                result = names.massage_types.resolve(name)
+            elif what == "region":
+                result = names.regions.resolve(name)
+            else:
+                result = names.settings.resolve(name)
+        except InputError as error:
+            result = error
+        if len(cache) >= RESOLVED_CACHE_SIZE:
+            cache.clear()
+        cache[key] = result
+        return result
+
+    def resolve(
+        self, patient: Patient
+    ) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...], tuple[str, ...], str | None]:
+        """The patient in ids, exactly as `Names.patient` resolves it; raises InputError."""
+        resolved: list[Any] = []
+        for what, given in (
+            ("condition", patient.conditions),
+            ("type", patient.types),
+            ("region", patient.regions),
+        ):
+            items = []
+            for name in given:
+                item = self._resolve(what, name)
+                if isinstance(item, InputError):
+                    raise item
+                items.append(item)
+            resolved.append(tuple(items) if what == "condition" else tuple(dict.fromkeys(items)))
+        setting = None
+        if patient.setting:
+            setting = self._resolve("setting", patient.setting)
+            if isinstance(setting, InputError):
+                raise setting
+        return resolved[0], resolved[1], resolved[2], setting
+
+    # screening ------------------------------------------------------------------------------
+    #
+    # A cell's fired rules are kept as bit masks over rule positions (reasons, support,
+    # notes), so combining the rules of several conditions is an OR; the JSON text of a cell
+    # is made once per distinct set of fired rules.
+
+    def _bits(
+        self, type_id: str, region_id: str, setting: str | None, condition: str | None
+    ) -> Bits:
+        key = (type_id, region_id, setting, condition)
+        found = self._part_bits.get(key)
+        if found is None:
+            masks = [0, 0, 0]
+            for position, where, _ in self.index.part(type_id, region_id, setting, condition):
+                masks[where] |= 1 << position
+            found = self._part_bits[key] = (masks[0], masks[1], masks[2])
+        return found
+
+    def _layout(
+        self, types: tuple[str, ...], regions: tuple[str, ...], setting: str | None
+    ) -> Layout:
+        """The cells screened for these types, regions and setting, with the rules that
+        fire there whatever the conditions."""
+        key = (types, regions, setting)
+        layout = self._layouts.get(key)
+        if layout is None:
+            index = self.index
+            cells = tuple(
+                (t, r) for t in types or index.type_ids for r in regions or index.region_ids
+            )
+            layout = (cells, tuple(self._bits(t, r, setting, None) for t, r in cells))
+            if len(self._layouts) >= LAYOUT_CACHE_SIZE:
+                self._layouts.clear()
+            self._layouts[key] = layout
+        return layout
+
+    def _touches(
+        self,
+        layout_key: tuple[Any, ...],
+        cells: tuple[tuple[str, str], ...],
+        setting: str | None,
+        condition: str,
+        site: str | None,
+    ) -> tuple[tuple[int, int, int, int], ...]:
+        """(cell number, reason, support and note bits) for each of `cells` the condition
+        (at its site) has rules in."""
+        key = (layout_key, condition, site)
+        found = self._touched.get(key)
+        if found is None:
+            index = self.index
+            found = tuple(
+                (number, *self._bits(t, r, setting, condition))
+                for number, (t, r) in enumerate(cells)
+                if condition in index.conditions_in(t, r) and (site is None or site == r)
+            )
+            if len(self._touched) >= TOUCHED_CACHE_SIZE:
+                self._touched.clear()
+            self._touched[key] = found
+        return found
 
     def _compute(self, patient: Patient) -> tuple[str, Verdict] | str:
+        """The output line after the id (from its first ", "), and the overall verdict; or
+        the message of a bad record."""
         try:
-            resolved = self.names.patient(
-                self.rule_base,
-                list(patient.conditions),
-                list(patient.types),
-                list(patient.regions),
-                patient.setting,
-            )
+            conditions, types, regions, setting = self.resolve(patient)
         except InputError as error:
             return str(error)
-        outcome = self.index.screen(
-            [(c.id, c.site) for c in resolved.conditions],
-            resolved.types,
-            resolved.regions,
-            resolved.setting,
+        layout_key = (types, regions, setting)
+        cells, base = self._layout(types, regions, setting)
+        bits = base
+        if conditions:
+            reasons = [b[0] for b in base]
+            support = [b[1] for b in base]
+            notes = [b[2] for b in base]
+            for condition, site in conditions:
+                for number, r, s, n in self._touches(layout_key, cells, setting, condition, site):
+                    reasons[number] |= r
+                    support[number] |= s
+                    notes[number] |= n
+            bits = tuple(zip(reasons, support, notes, strict=True))
+        texts = self._texts
+        detail = self.detail
+        parts: list[str] = []
+        severity = 0
+        fired = 0
+        for number, (r, s, n) in enumerate(bits):
+            key = (cells[number], r, s, n) if detail else (cells[number], r)
+            text = texts.get(key)
+            if text is None:
+                text = self._cell_text(cells[number], r, s, n)
+                if len(texts) >= CELL_CACHE_SIZE:
+                    texts.clear()
+                texts[key] = text
+            parts.append(text)
+            if r:
+                fired |= r
+                if severity < 2:
+                    severity = 2 if r & self._excluding else 1
+            if s:
+                fired |= s
+        overall = _VERDICTS[severity]
+        conflicts = [cid for cid, mask in self._conflict_masks if fired & mask == mask]
+        line = (
+            f'"overall": "{overall.value}", "conditions": '
+            + _strings([c + (f"@{site}" if site else "") for c, site in conditions])
+            + ', "setting": '
+            + ("null" if setting is None else _quote(setting))
+            + ', "cells": {'
+            + ", ".join(parts)
+            + '}, "conflicts": '
+            + _strings(conflicts)
         )
-        document: dict[str, Any] = {
-            "overall": outcome.overall.value,
-            "conditions": [c.id + (f"@{c.site}" if c.site else "") for c in resolved.conditions],
-            "setting": resolved.setting,
-            "cells": {},
-            "conflicts": list(outcome.conflicts),
-        }
-        cells: dict[str, Any] = document["cells"]
-        fired: dict[str, None] = {}
-        for cell in outcome.cells:
-            entry: dict[str, Any] = {"verdict": cell.verdict.value, "rules": list(cell.reasons)}
-            if self.detail:
-                entry["support"] = list(cell.support)
-                entry["notes"] = list(cell.notes)
-                fired.update(dict.fromkeys((*cell.reasons, *cell.support, *cell.notes)))
-            cells[f"{cell.type}/{cell.region}"] = entry
+        if detail:
+            listed = 0
+            for r, s, n in bits:
+                listed |= r | s | n
+            line += ', "rules": {' + ", ".join(self._rule_piece(p) for p in _ones(listed)) + "}"
+        return line + "}", overall
+
+    def _cell_text(self, cell: tuple[str, str], reasons: int, support: int, notes: int) -> str:
+        """A cell as JSON text: reasons most severe first, each list in rule-base order."""
+        quoted = self._quoted
+        ordered = [*_ones(reasons & self._excluding), *_ones(reasons & ~self._excluding)]
+        verdict = "excluded" if reasons & self._excluding else "cautioned" if reasons else "allowed"
+        text = (
+            _dumps(f"{cell[0]}/{cell[1]}")
+            + ': {"verdict": "'
+            + verdict
+            + '", "rules": ['
+            + ", ".join(quoted[p] for p in ordered)
+            + "]"
+        )
         if self.detail:
-            document["rules"] = {rule_id: self._rule_document(rule_id) for rule_id in fired}
-        text = json.dumps(document, ensure_ascii=False)
-        return text[1:], outcome.overall  # without "{": the id goes first
+            text += (
+                ', "support": ['
+                + ", ".join(quoted[p] for p in _ones(support))
+                + '], "notes": ['
+                + ", ".join(quoted[p] for p in _ones(notes))
+                + "]"
+            )
+        return text + "}"
+
+    def _rule_piece(self, position: int) -> str:
+        piece = self._rules.get(position)
+        if piece is None:
+            rule_id = self.index.rules[position].id
+            piece = self._rules[position] = (
+                _dumps(rule_id) + ": " + _dumps(self._rule_document(rule_id))
+            )
+        return piece
 
     def _rule_document(self, rule_id: str) -> dict[str, Any]:
         rule = self.rule_base.rule(rule_id)
@@ -304,6 +516,14 @@ class Screener:
             "settings": list(rule.scope.settings),
             "citations": [_citation(c) for c in rule.citations],
         }
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_quote: Callable[[str], str] = json.encoder.encode_basestring
+
+
+def _strings(items: Iterable[str]) -> str:
+    return "[" + ", ".join(map(_quote, items)) + "]"
 
 
 def _citation(citation: Citation) -> dict[str, Any]:

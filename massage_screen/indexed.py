@@ -9,13 +9,18 @@ per cell. The tests check it against `evaluate.screen` rule for rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from massage_screen.model import Effect, Rule, RuleBase, Verdict
 
 #: Where a fired rule is listed in a cell, as in `evaluate.screen`.
 REASON, SUPPORT, NOTE = 0, 1, 2
+VERDICTS = {verdict.severity: verdict for verdict in Verdict}
+
+#: A cell as rule positions: (severity, reasons, support, notes).
+Positions = tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,9 @@ class RuleIndex:
                     c: tuple(p) for c, p in by_condition.items()
                 }
         self._conflicts = tuple((c.id, frozenset(c.rules)) for c in rule_base.conflicts)
-        self._base: dict[tuple[str, str, str | None], tuple[tuple[int, int, int], ...]] = {}
+        self._parts: dict[
+            tuple[str, str, str | None, str | None], tuple[tuple[int, int, int], ...]
+        ] = {}
 
     def _placed(self, position: int, setting: str | None) -> tuple[int, int] | None:
         """(list, severity) for a rule that matched, given the setting; None if it is skipped."""
@@ -91,19 +98,86 @@ class RuleIndex:
         verdict = rule.effect.verdict
         return (REASON, verdict.severity if verdict is not None else 0)
 
-    def _unconditional(
-        self, type_id: str, region_id: str, setting: str | None
+    def part(
+        self, type_id: str, region_id: str, setting: str | None, condition_id: str | None
     ) -> tuple[tuple[int, int, int], ...]:
-        key = (type_id, region_id, setting)
-        found = self._base.get(key)
+        """(position, list, severity) of the rules that `condition_id` (None: no condition
+        needed) fires in this cell with this setting, in rule-base order; computed once."""
+        key = (type_id, region_id, setting, condition_id)
+        found = self._parts.get(key)
         if found is None:
+            positions = (
+                self._always[type_id, region_id]
+                if condition_id is None
+                else self._by_condition[type_id, region_id].get(condition_id, ())
+            )
             found = tuple(
                 (position, *placed)
-                for position in self._always[type_id, region_id]
+                for position in positions
                 if (placed := self._placed(position, setting)) is not None
             )
-            self._base[key] = found
+            self._parts[key] = found
         return found
+
+    def conditions_in(self, type_id: str, region_id: str) -> dict[str, tuple[int, ...]]:
+        """Condition id -> the rules it can fire in this cell (conditions not listed fire
+        nothing here)."""
+        return self._by_condition[type_id, region_id]
+
+    def positions(
+        self,
+        type_id: str,
+        region_id: str,
+        condition_ids: Iterable[str],
+        setting: str | None,
+    ) -> Positions:
+        """The cell for conditions that apply in it (sites already checked): its severity
+        and the positions of the rules listed as reasons (most severe first), support and
+        notes (rule-base order)."""
+        placed = self.part(type_id, region_id, setting, None)
+        extra = [p for c in condition_ids if (p := self.part(type_id, region_id, setting, c))]
+        if extra:
+            placed = tuple(sorted(set(placed).union(*extra)))
+        reasons = sorted((-severity, p) for p, where, severity in placed if where == REASON)
+        return (
+            -reasons[0][0] if reasons else 0,
+            tuple(p for _, p in reasons),
+            tuple(p for p, where, _ in placed if where == SUPPORT),
+            tuple(p for p, where, _ in placed if where == NOTE),
+        )
+
+    def cell(
+        self,
+        type_id: str,
+        region_id: str,
+        conditions: Iterable[tuple[str, str | None]],
+        setting: str | None,
+    ) -> CellOutcome:
+        """One massage type on one region for resolved conditions (id, site or None)."""
+        severity, reasons, support, notes = self.positions(
+            type_id,
+            region_id,
+            dict.fromkeys(c for c, site in conditions if site is None or site == region_id),
+            setting,
+        )
+        rules = self.rules
+        return CellOutcome(
+            type_id,
+            region_id,
+            VERDICTS[severity],
+            tuple(rules[p].id for p in reasons),
+            tuple(rules[p].id for p in support),
+            tuple(rules[p].id for p in notes),
+        )
+
+    def conflicts(self, fired: AbstractSet[str]) -> tuple[str, ...]:
+        """The declared conflicts all of whose rules are among `fired` (reasons and support)."""
+        return tuple(cid for cid, needed in self._conflicts if needed <= fired)
+
+    @property
+    def conflict_rules(self) -> frozenset[str]:
+        """Every rule some conflict names."""
+        return frozenset(r for _, needed in self._conflicts for r in needed)
 
     def screen(
         self,
@@ -114,45 +188,10 @@ class RuleIndex:
     ) -> Outcome:
         """Screen resolved ids: `conditions` as (id, site or None); empty types or regions
         mean all of them. Ids must come from the rule base (resolve names first)."""
-        type_ids = tuple(dict.fromkeys(types)) or self.type_ids
-        region_ids = tuple(dict.fromkeys(regions)) or self.region_ids
-        rules = self.rules
-        cells: list[CellOutcome] = []
-        fired: set[str] = set()
-        for type_id in type_ids:
-            for region_id in region_ids:
-                placed = list(self._unconditional(type_id, region_id, setting))
-                index = self._by_condition[type_id, region_id]
-                seen: set[int] = set()
-                for condition_id, site in conditions:
-                    if site is not None and site != region_id:
-                        continue
-                    for position in index.get(condition_id, ()):
-                        if position in seen:
-                            continue
-                        seen.add(position)
-                        where = self._placed(position, setting)
-                        if where is not None:
-                            placed.append((position, *where))
-                placed.sort()
-                reasons = [
-                    (-severity, position) for position, where, severity in placed if where == REASON
-                ]
-                reasons.sort()
-                verdict = (
-                    Verdict.EXCLUDED
-                    if reasons and reasons[0][0] == -2
-                    else Verdict.CAUTIONED
-                    if reasons
-                    else Verdict.ALLOWED
-                )
-                reason_ids = tuple(rules[p].id for _, p in reasons)
-                support_ids = tuple(rules[p].id for p, where, _ in placed if where == SUPPORT)
-                note_ids = tuple(rules[p].id for p, where, _ in placed if where == NOTE)
-                fired.update(reason_ids)
-                fired.update(support_ids)
-                cells.append(
-                    CellOutcome(type_id, region_id, verdict, reason_ids, support_ids, note_ids)
-                )
-        conflicts = tuple(cid for cid, needed in self._conflicts if needed <= fired)
-        return Outcome(tuple(cells), conflicts)
+        cells = tuple(
+            self.cell(type_id, region_id, conditions, setting)
+            for type_id in tuple(dict.fromkeys(types)) or self.type_ids
+            for region_id in tuple(dict.fromkeys(regions)) or self.region_ids
+        )
+        fired = {r for c in cells for r in (*c.reasons, *c.support)}
+        return Outcome(cells, self.conflicts(fired))
