@@ -466,6 +466,62 @@ def test_the_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(batch, "MEMO_SIZE", 2)
     screener = batch.Screener(screen_rule_base())
     for number, name in enumerate(["fever", "pregnancy", "moles", "fever", "obesity"]):
-        line, verdict = screener.screen(batch.Patient(number, str(number), (name,)))
+        line, _ = screener.screen(batch.Patient(number, str(number), (name,)))
         assert json.loads(line)["id"] == str(number)
     assert len(screener._memo) == 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), detail=st.booleans())
+def test_batch_lines_give_the_evaluators_verdicts(data: st.DataObject, detail: bool) -> None:
+    rule_base = screen_rule_base()
+    regions = [r.id for r in rule_base.regions]
+    conditions = data.draw(
+        st.lists(
+            st.sampled_from(rule_base.conditions).flatmap(
+                lambda c: (
+                    st.sampled_from([c.id, *(f"{c.id}@{r}" for r in regions)])
+                    if c.local
+                    else st.just(c.id)
+                )
+            ),
+            max_size=4,
+        )
+    )
+    record: dict[str, Any] = {
+        "id": "p",
+        "conditions": conditions,
+        "types": data.draw(
+            st.lists(st.sampled_from([t.id for t in rule_base.massage_types]), max_size=3)
+        ),
+        "regions": data.draw(st.lists(st.sampled_from(regions), max_size=3)),
+        "setting": data.draw(st.sampled_from([None, *[s.id for s in rule_base.settings]])),
+    }
+    screener = batch.Screener(rule_base, detail=detail)
+    for _ in range(2):  # computed, then from the caches
+        line, _verdict = screener.screen(
+            batch.Patient(
+                1,
+                "p",
+                tuple(record["conditions"]),
+                tuple(record["types"]),
+                tuple(record["regions"]),
+                record["setting"],
+            )
+        )
+        got = json.loads(line)
+        screening = screen(**{k: v for k, v in record.items() if k != "id"})
+        expected = expected_line(record, screening)
+        if detail:
+            for cell in screening.results:
+                entry = expected["cells"][f"{entry_id(cell.type)}/{entry_id(cell.region)}"]
+                entry["support"] = list(dict.fromkeys(rule_id(r) for r in cell.support))
+                entry["notes"] = list(dict.fromkeys(rule_id(r) for r in cell.notes))
+            listed = {
+                r
+                for c in expected["cells"].values()
+                for k in ("rules", "support", "notes")
+                for r in c[k]
+            }
+            assert set(got.pop("rules")) == listed
+        assert got == expected
