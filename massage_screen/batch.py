@@ -13,9 +13,9 @@ import enum
 import json
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from massage_screen.indexed import VERDICTS as _VERDICTS
 from massage_screen.indexed import RuleIndex
@@ -24,14 +24,15 @@ from massage_screen.names import InputError, Names
 
 #: A longer input line is a bad record (and is skipped without being held in memory).
 MAX_LINE_BYTES = 256 * 1024
-#: Distinct patients whose output is remembered (a bounded cache: memory stays flat).
-MEMO_SIZE = 4096
-#: Distinct cells (type, region, setting, conditions that matter there) remembered.
-CELL_CACHE_SIZE = 65536
+#: Distinct patients (after names are resolved) whose output is remembered (bounded).
+MEMO_SIZE = 16384
+#: Distinct cell texts (a cell and the rules that fire there) remembered.
+CELL_CACHE_SIZE = 32768
 #: Distinct spellings of names, and choices of types, regions and setting, remembered.
-RESOLVED_CACHE_SIZE = 65536
-LAYOUT_CACHE_SIZE = 4096
-TOUCHED_CACHE_SIZE = 65536
+RESOLVED_CACHE_SIZE = 16384
+LAYOUT_CACHE_SIZE = 2048
+#: Cells remembered, over all conditions and layouts, of where each condition has rules.
+TOUCHED_CACHE_CELLS = 200_000
 SCHEMA = "massage-screen/batch/1"
 
 FIELDS = ("id", "conditions", "types", "regions", "setting")
@@ -57,9 +58,8 @@ class BatchInputError(InputError):
     """The input as a whole cannot be read (for example a CSV file without its header)."""
 
 
-@dataclass(frozen=True)
-class Patient:
-    """One input record, names as given."""
+class Patient(NamedTuple):
+    """One input record, names as given (a named tuple: a million of them are made)."""
 
     line: int
     id: str | int
@@ -268,12 +268,14 @@ class Screener:
         self.names = Names.of(rule_base)
         self.index = RuleIndex(rule_base)
         self.detail = detail
-        self._memo: OrderedDict[tuple[Any, ...], tuple[str, Verdict] | str] = OrderedDict()
+        self._memo: OrderedDict[tuple[Any, ...], tuple[str, Verdict]] = OrderedDict()
         self._resolved: dict[tuple[str, str], Any] = {}
         self._layouts: dict[tuple[Any, ...], Layout] = {}
         self._touched: dict[tuple[Any, ...], tuple[tuple[int, int, int, int], ...]] = {}
-        self._part_bits: dict[tuple[Any, ...], Bits] = {}
+        self._touched_cells = 0
+        self._part_bits: dict[tuple[Any, ...], Bits] = {}  # bounded by the rule base
         self._texts: dict[tuple[Any, ...], str] = {}
+        self._bases: dict[tuple[Any, ...], tuple[tuple[str, ...], int, int]] = {}
         self._rules: dict[int, str] = {}
         rules = self.index.rules
         self._quoted = [_dumps(rule.id) for rule in rules]
@@ -287,17 +289,18 @@ class Screener:
 
     def screen(self, patient: Patient) -> tuple[str, Verdict | BadRecord]:
         """The output line for `patient` and its overall verdict, or why it is a bad record."""
-        key = (patient.conditions, patient.types, patient.regions, patient.setting)
+        try:
+            resolved = self.resolve(patient)
+        except InputError as error:
+            bad = BadRecord(patient.line, str(error), patient.id)
+            return bad.to_line(), bad
         memo = self._memo
-        found = memo.get(key)
+        found = memo.get(resolved)
         if found is None:
-            found = self._compute(patient)
-            memo[key] = found
+            found = self._compute(*resolved)
+            memo[resolved] = found
             if len(memo) > MEMO_SIZE:
                 memo.popitem(last=False)
-        if isinstance(found, str):
-            bad = BadRecord(patient.line, found, patient.id)
-            return bad.to_line(), bad
         body, overall = found
         record_id = patient.id
         quoted = _quote(record_id) if type(record_id) is str else str(record_id)
@@ -409,51 +412,61 @@ class Screener:
                 for number, (t, r) in enumerate(cells)
                 if condition in index.conditions_in(t, r) and (site is None or site == r)
             )
-            if len(self._touched) >= TOUCHED_CACHE_SIZE:
+            self._touched_cells += len(found) + 1
+            if self._touched_cells > TOUCHED_CACHE_CELLS:
                 self._touched.clear()
+                self._touched_cells = len(found) + 1
             self._touched[key] = found
         return found
 
-    def _compute(self, patient: Patient) -> tuple[str, Verdict] | str:
-        """The output line after the id (from its first ", "), and the overall verdict; or
-        the message of a bad record."""
-        try:
-            conditions, types, regions, setting = self.resolve(patient)
-        except InputError as error:
-            return str(error)
+    def _text(self, cell: tuple[str, str], reasons: int, support: int, notes: int) -> str:
+        """The JSON text of a cell with these rules (remembered)."""
+        key = (cell, reasons, support, notes) if self.detail else (cell, reasons)
+        text = self._texts.get(key)
+        if text is None:
+            text = self._cell_text(cell, reasons, support, notes)
+            if len(self._texts) >= CELL_CACHE_SIZE:
+                self._texts.clear()
+            self._texts[key] = text
+        return text
+
+    def _compute(
+        self,
+        conditions: tuple[tuple[str, str | None], ...],
+        types: tuple[str, ...],
+        regions: tuple[str, ...],
+        setting: str | None,
+    ) -> tuple[str, Verdict]:
+        """The output line after the id (from its first ", "), and the overall verdict."""
         layout_key = (types, regions, setting)
         cells, base = self._layout(types, regions, setting)
-        bits = base
-        if conditions:
-            reasons = [b[0] for b in base]
-            support = [b[1] for b in base]
-            notes = [b[2] for b in base]
-            for condition, site in conditions:
-                for number, r, s, n in self._touches(layout_key, cells, setting, condition, site):
-                    reasons[number] |= r
-                    support[number] |= s
-                    notes[number] |= n
-            bits = tuple(zip(reasons, support, notes, strict=True))
-        texts = self._texts
-        detail = self.detail
-        parts: list[str] = []
-        severity = 0
-        fired = 0
-        for number, (r, s, n) in enumerate(bits):
-            key = (cells[number], r, s, n) if detail else (cells[number], r)
-            text = texts.get(key)
-            if text is None:
-                text = self._cell_text(cells[number], r, s, n)
-                if len(texts) >= CELL_CACHE_SIZE:
-                    texts.clear()
-                texts[key] = text
-            parts.append(text)
-            if r:
-                fired |= r
-                if severity < 2:
-                    severity = 2 if r & self._excluding else 1
-            if s:
-                fired |= s
+        touched: dict[int, list[int]] = {}
+        for condition, site in conditions:
+            for number, r, s, n in self._touches(layout_key, cells, setting, condition, site):
+                bits = touched.get(number)
+                if bits is None:
+                    touched[number] = [r, s, n]
+                else:
+                    bits[0] |= r
+                    bits[1] |= s
+                    bits[2] |= n
+        base_texts, severity, fired = self._base_texts(layout_key, cells, base)
+        texts: Sequence[str] = base_texts
+        listed = 0
+        if self.detail:
+            for r, s, n in base:
+                listed |= r | s | n
+        if touched:
+            texts = changed = list(base_texts)
+            excluding = self._excluding
+            for number, (r, s, n) in touched.items():
+                r0, s0, n0 = base[number]
+                r, s, n = r | r0, s | s0, n | n0
+                changed[number] = self._text(cells[number], r, s, n)
+                fired |= r | s
+                if r and severity < 2:
+                    severity = 2 if r & excluding else 1
+                listed |= r | s | n
         overall = _VERDICTS[severity]
         conflicts = [cid for cid, mask in self._conflict_masks if fired & mask == mask]
         line = (
@@ -462,16 +475,36 @@ class Screener:
             + ', "setting": '
             + ("null" if setting is None else _quote(setting))
             + ', "cells": {'
-            + ", ".join(parts)
+            + ", ".join(texts)
             + '}, "conflicts": '
             + _strings(conflicts)
         )
-        if detail:
-            listed = 0
-            for r, s, n in bits:
-                listed |= r | s | n
+        if self.detail:
             line += ', "rules": {' + ", ".join(self._rule_piece(p) for p in _ones(listed)) + "}"
         return line + "}", overall
+
+    def _base_texts(
+        self,
+        layout_key: tuple[Any, ...],
+        cells: tuple[tuple[str, str], ...],
+        base: tuple[Bits, ...],
+    ) -> tuple[tuple[str, ...], int, int]:
+        """The cells' texts, overall severity and fired rules when no condition has rules in
+        them (remembered per layout)."""
+        found = self._bases.get(layout_key)
+        if found is None:
+            texts = tuple(self._text(cell, *bits) for cell, bits in zip(cells, base, strict=True))
+            severity = 0
+            fired = 0
+            for r, s, _ in base:
+                fired |= r | s
+                if r:
+                    severity = max(severity, 2 if r & self._excluding else 1)
+            found = (texts, severity, fired)
+            if len(self._bases) >= LAYOUT_CACHE_SIZE:
+                self._bases.clear()
+            self._bases[layout_key] = found
+        return found
 
     def _cell_text(self, cell: tuple[str, str], reasons: int, support: int, notes: int) -> str:
         """A cell as JSON text: reasons most severe first, each list in rule-base order."""
