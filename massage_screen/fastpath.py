@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-#: check's parameters: name -> (option names, repeatable, kind)
+#: check's parameters: name -> (option names, repeatable, kind: text, path, format or flag)
 OPTIONS: dict[str, tuple[tuple[str, ...], bool, str]] = {
     "condition": (("-c", "--condition"), True, "text"),
     "massage_type": (("-t", "--type"), True, "text"),
@@ -41,6 +41,12 @@ def parse_check(argv: list[str]) -> dict[str, Any] | None:
     while position < len(argv):
         arg = argv[position]
         position += 1
+        param = _BY_NAME.get(arg.split("=", 1)[0] if arg.startswith("--") else arg)
+        if param is not None and OPTIONS[param][2] == "flag":
+            if "=" in arg:
+                return None
+            given.setdefault(param, []).append("")
+            continue
         if arg.startswith("--") and "=" in arg:
             name, value = arg.split("=", 1)
         elif arg.startswith("--") or (len(arg) == 2 and arg.startswith("-")):
@@ -53,7 +59,7 @@ def parse_check(argv: list[str]) -> dict[str, Any] | None:
         else:
             return None  # a positional argument, "-", "--" or a short option cluster
         param = _BY_NAME.get(name)
-        if param is None or value.startswith("-"):
+        if param is None or OPTIONS[param][2] == "flag" or value.startswith("-"):
             return None
         given.setdefault(param, []).append(value)
     arguments: dict[str, Any] = {}
@@ -69,7 +75,9 @@ def parse_check(argv: list[str]) -> dict[str, Any] | None:
             continue
         if not repeatable and len(values) > 1:
             return None
-        if repeatable:
+        if kind == "flag":
+            arguments[param] = True
+        elif repeatable:
             arguments[param] = values
         elif kind == "path":
             arguments[param] = Path(values[0])
