@@ -658,6 +658,10 @@ def open_input(name: str) -> IO[bytes]:
     return stream
 
 
+class OutputError(OSError):
+    """The output cannot be written (as opposed to the input read)."""
+
+
 class LineWriter:
     """Buffers output lines and writes them in blocks: to a text stream, or to a file that
     appears complete or not at all (a temporary file beside it, renamed at the end).
@@ -707,18 +711,27 @@ class LineWriter:
             self.flush()
 
     def flush(self) -> None:
-        if self._lines:
-            self._stream.write("".join(self._lines))
-            self._lines.clear()
-        self._stream.flush()
+        """Write the buffered lines; raises OutputError (a broken pipe stays itself)."""
+        try:
+            if self._lines:
+                self._stream.write("".join(self._lines))
+                self._lines.clear()
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise OutputError(error.errno, error.strerror or str(error)) from error
 
     def commit(self) -> None:
         """Write what is buffered and, for a file, put it in place."""
         self.flush()
         if self._target is not None and self._temporary is not None:
-            os.fsync(self._stream.fileno())
-            self._stream.close()
-            os.replace(self._temporary, self._target)
+            try:
+                os.fsync(self._stream.fileno())
+                self._stream.close()
+                os.replace(self._temporary, self._target)
+            except OSError as error:
+                raise OutputError(error.errno, error.strerror or str(error)) from error
             self._temporary = None
         elif self._owned:
             self._stream.close()

@@ -717,12 +717,18 @@ def batch(
     except batching.BatchInputError as error:
         writer.discard()
         _fail(str(error), ExitCode.BAD_INPUT)
-    except OSError as error:
+    except batching.OutputError as error:
         writer.discard()
         _fail(
             f"cannot write {output or 'the output'}: {error.strerror or error}",
             ExitCode.CANNOT_WRITE,
         )
+    except BrokenPipeError:
+        writer.discard()
+        raise
+    except OSError as error:
+        writer.discard()
+        _fail(f"cannot read {input_file}: {error.strerror or error}", ExitCode.BAD_INPUT)
     except BaseException:
         writer.discard()
         raise
