@@ -269,7 +269,7 @@ class Screener:
         self.index = RuleIndex(rule_base)
         self.detail = detail
         self._memo: OrderedDict[tuple[Any, ...], tuple[str, Verdict]] = OrderedDict()
-        self._resolved: dict[tuple[str, str], Any] = {}
+        self._resolved: dict[tuple[str, Any], Any] = {}
         self._layouts: dict[tuple[Any, ...], Layout] = {}
         self._touched: dict[tuple[Any, ...], tuple[tuple[int, int, int, int], ...]] = {}
         self._touched_cells = 0
@@ -309,7 +309,8 @@ class Screener:
     # names ----------------------------------------------------------------------------------
 
     def _resolve(self, what: str, name: str) -> Any:
-        """What `Names` makes of one name (an id, a (id, site) pair), or the InputError."""
+        """What `Names` makes of one name (a condition as (id, site that limits it or None)),
+        or the InputError; remembered per spelling."""
         key = (what, name)
         cache = self._resolved
         if key in cache:
@@ -319,7 +320,7 @@ class Screener:
         try:
             if what == "condition":
                 given = names.condition(name, self.rule_base)
-                result = (given.id, given.site)
+                result = (given.id, given.site if getattr(given, "site_limits", True) else None)
             elif what == "type":
                 result = names.massage_types.resolve(name)
             elif what == "region":
@@ -333,29 +334,44 @@ class Screener:
         cache[key] = result
         return result
 
+    def _conditions(self, given: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+        """The conditions as (id, site that limits them or None); raises InputError.
+
+        Each name is resolved once per spelling. A list that names a condition twice is
+        resolved by `Names.patient` itself, which decides what a repetition means."""
+        items = []
+        for name in given:
+            item = self._resolve("condition", name)
+            if isinstance(item, InputError):
+                raise item
+            items.append(item)
+        if len(set(items)) == len(items):
+            return tuple(items)
+        patient = self.names.patient(self.rule_base, list(given), [], [], None)
+        return tuple(
+            (c.id, c.site if getattr(c, "site_limits", True) else None) for c in patient.conditions
+        )
+
     def resolve(
         self, patient: Patient
     ) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...], tuple[str, ...], str | None]:
-        """The patient in ids, exactly as `Names.patient` resolves it; raises InputError."""
-        resolved: list[Any] = []
-        for what, given in (
-            ("condition", patient.conditions),
-            ("type", patient.types),
-            ("region", patient.regions),
-        ):
+        """The patient in ids, as `Names.patient` resolves it; raises its InputError."""
+        conditions = self._conditions(patient.conditions)
+        resolved: list[tuple[str, ...]] = []
+        for what, given in (("type", patient.types), ("region", patient.regions)):
             items = []
             for name in given:
                 item = self._resolve(what, name)
                 if isinstance(item, InputError):
                     raise item
                 items.append(item)
-            resolved.append(tuple(items) if what == "condition" else tuple(dict.fromkeys(items)))
+            resolved.append(tuple(dict.fromkeys(items)))
         setting = None
         if patient.setting:
             setting = self._resolve("setting", patient.setting)
             if isinstance(setting, InputError):
                 raise setting
-        return resolved[0], resolved[1], resolved[2], setting
+        return conditions, resolved[0], resolved[1], setting
 
     # screening ------------------------------------------------------------------------------
     #
