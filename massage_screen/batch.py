@@ -273,6 +273,7 @@ class Screener:
         self._layouts: dict[tuple[Any, ...], Layout] = {}
         self._touched: dict[tuple[Any, ...], tuple[tuple[int, int, int, int], ...]] = {}
         self._touched_cells = 0
+        self._condition_cells: dict[tuple[Any, ...], dict[tuple[str, str], Bits]] = {}
         self._part_bits: dict[tuple[Any, ...], Bits] = {}  # bounded by the rule base
         self._texts: dict[tuple[Any, ...], str] = {}
         self._bases: dict[tuple[Any, ...], tuple[tuple[str, ...], int, int]] = {}
@@ -422,17 +423,34 @@ class Screener:
         key = (layout_key, condition, site)
         found = self._touched.get(key)
         if found is None:
-            index = self.index
+            everywhere = self._everywhere(condition, site, setting)
             found = tuple(
-                (number, *self._bits(t, r, setting, condition))
-                for number, (t, r) in enumerate(cells)
-                if condition in index.conditions_in(t, r) and (site is None or site == r)
+                (number, *bits)
+                for number, cell in enumerate(cells)
+                if (bits := everywhere.get(cell)) is not None
             )
             self._touched_cells += len(found) + 1
             if self._touched_cells > TOUCHED_CACHE_CELLS:
                 self._touched.clear()
                 self._touched_cells = len(found) + 1
             self._touched[key] = found
+        return found
+
+    def _everywhere(
+        self, condition: str, site: str | None, setting: str | None
+    ) -> dict[tuple[str, str], Bits]:
+        """Every cell the condition (at its site) has rules in, with their bits; bounded by
+        the rule base (conditions x sites x settings)."""
+        key = (condition, site, setting)
+        found = self._condition_cells.get(key)
+        if found is None:
+            index = self.index
+            found = self._condition_cells[key] = {
+                (t, r): self._bits(t, r, setting, condition)
+                for t in index.type_ids
+                for r in index.region_ids
+                if condition in index.conditions_in(t, r) and (site is None or site == r)
+            }
         return found
 
     def _text(self, cell: tuple[str, str], reasons: int, support: int, notes: int) -> str:
@@ -475,10 +493,14 @@ class Screener:
         if touched:
             texts = changed = list(base_texts)
             excluding = self._excluding
+            cache = self._texts
+            detail = self.detail
             for number, (r, s, n) in touched.items():
                 r0, s0, n0 = base[number]
                 r, s, n = r | r0, s | s0, n | n0
-                changed[number] = self._text(cells[number], r, s, n)
+                cell = cells[number]
+                text = cache.get((cell, r, s, n) if detail else (cell, r))
+                changed[number] = text if text is not None else self._text(cell, r, s, n)
                 fired |= r | s
                 if r and severity < 2:
                     severity = 2 if r & excluding else 1
