@@ -8,7 +8,8 @@ The public Python API::
     screening.to_document()      # the JSON document `massage-screen check --format json` prints
 
 `screen` takes keyword arguments only, with the same plain names as the command line, and
-raises `InputError` (its subclass `UnknownNameError` for an unknown name) or `RuleBaseError`.
+raises `InputError` (its subclasses `UnknownNameError` for an unknown name and
+`AmbiguousNameError` for an everyday term with several meanings) or `RuleBaseError`.
 The validated rule base is loaded once per process (`load_validated`); `load_rule_base` is
 the plain loader, and `Names` resolves names for the lower-level `evaluate.screen`.
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from massage_screen.api import screen
     from massage_screen.compiled import load_validated
     from massage_screen.loader import RuleBaseError, load_rule_base
-    from massage_screen.names import InputError, Names, UnknownNameError
+    from massage_screen.names import AmbiguousNameError, InputError, Names, UnknownNameError
 
 _LAZY = {
     "screen": "massage_screen.api",
@@ -36,9 +37,11 @@ _LAZY = {
     "InputError": "massage_screen.names",
     "Names": "massage_screen.names",
     "UnknownNameError": "massage_screen.names",
+    "AmbiguousNameError": "massage_screen.names",
 }
 
 __all__ = [
+    "AmbiguousNameError",
     "InputError",
     "Names",
     "RuleBaseError",

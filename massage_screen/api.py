@@ -50,18 +50,23 @@ def screen(
     regions: Iterable[str] = (),
     setting: str | None = None,
     rules: str | os.PathLike[str] | None = None,
+    patient: str | None = None,
+    screener: str | None = None,
 ) -> Screening:
     """Screen a patient given by the names the command line takes.
 
     `conditions` are ids, names or plain words, optionally with a site ("skin wound@lumbar");
     `types` and `regions` default to all of them; `setting` ("home", "clinic") to not given;
-    `rules` to the bundled rule base. Returns the Screening (`.overall`, `.results`,
-    `.to_document()`).
-    Raises UnknownNameError (an InputError) for a name it does not know, InputError for any
-    other bad input, RuleBaseError when the rule base is invalid, and TypeError when an
-    argument is not a list of strings.
+    `rules` to the bundled rule base; `patient` and `screener` are labels for the record, as
+    `--patient` and `--screener`. Returns the Screening, its record stamped with the time
+    (SOURCE_DATE_EPOCH when set) like `check`'s (`.overall`, `.results`, `.to_document()`).
+    Raises UnknownNameError or AmbiguousNameError (both InputErrors) for a name it does not
+    know or that has several meanings, InputError for any other bad input (a bad
+    SOURCE_DATE_EPOCH included), RuleBaseError when the rule base is invalid, and TypeError
+    when an argument is not a list of strings.
     """
     from massage_screen.evaluate import screen as evaluate
+    from massage_screen.report import stamp
 
     given = (
         _names("conditions", conditions),
@@ -73,5 +78,8 @@ def screen(
     if setting is not None and not setting.strip():
         raise InputError("the setting is empty; leave it out (None) when it is not known")
     rule_base, names = rule_base_for(rules)
-    patient = names.patient(rule_base, *given, setting)
-    return evaluate(rule_base, patient)
+    screening = evaluate(rule_base, names.patient(rule_base, *given, setting))
+    try:
+        return stamp(screening, patient=patient, screener=screener)
+    except ValueError as error:  # SOURCE_DATE_EPOCH
+        raise InputError(str(error)) from None

@@ -20,7 +20,6 @@ import pickle
 import stat
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +77,6 @@ def load_validated(rules_dir: Path | None = None) -> RuleBase:
             return cached
     rule_base = build(rules_dir, seeds_dir)
     if digest is not None:
-        rule_base = _with_digest(rule_base, digest)
         # Store only if nothing changed while it was being built.
         if key is not None and path is not None and content_digest(rules_dir, seeds_dir) == digest:
             write_cache(path, key, rule_base)
@@ -87,19 +85,14 @@ def load_validated(rules_dir: Path | None = None) -> RuleBase:
 
 
 def build(rules_dir: Path, seeds_dir: Path) -> RuleBase:
-    """Load with the full loader, then run every example case; raise RuleBaseError if any
-    non-todo case fails (one problem per case, located like the loader's)."""
+    """Load with the full loader, then run every example case as `validate` does; raise
+    RuleBaseError if any case does not hold (a failing case, or a todo case that passes),
+    one problem per case, located and worded as `validate` prints it."""
     from massage_screen.loader import Problem, RuleBaseError, load_rule_base
 
     rule_base = load_rule_base(rules_dir, seeds_dir)
     problems = [
-        Problem(
-            case.file,
-            getattr(case, "line", 1),
-            getattr(case, "column", 1),
-            f'case "{case.name}": {failure}',
-            "case-failed",
-        )
+        Problem(case.file, case.line, case.column, f'case "{case.name}": {failure}', "case-failed")
         for case, failure in case_failures(rule_base)
     ]
     if problems:
@@ -108,25 +101,17 @@ def build(rules_dir: Path, seeds_dir: Path) -> RuleBase:
 
 
 def case_failures(rule_base: RuleBase) -> list[tuple[Case, str]]:
-    """(case, first problem) for every non-todo example case that does not hold."""
+    """(case, what is wrong) for every example case that does not hold as declared."""
     from massage_screen.cases import check_case
     from massage_screen.names import Names
 
     names = Names.of(rule_base)
     failures: list[tuple[Case, str]] = []
     for case in rule_base.cases:
-        if case.todo:
-            continue
         problems = check_case(rule_base, case, names)
         if problems:
-            failures.append((case, problems[0]))
+            failures.append((case, "; ".join(problems)))
     return failures
-
-
-def _with_digest(rule_base: RuleBase, digest: str) -> RuleBase:
-    if "digest" in getattr(RuleBase, "__dataclass_fields__", {}):
-        return replace(rule_base, digest=digest)  # type: ignore[call-arg, unused-ignore]
-    return rule_base
 
 
 # --- where the rule base is, and what it is made of ----------------------------------------

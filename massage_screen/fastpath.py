@@ -23,6 +23,8 @@ OPTIONS: dict[str, tuple[tuple[str, ...], bool, str]] = {
     "setting": (("--setting",), False, "text"),
     "output_format": (("-f", "--format"), False, "format"),
     "output": (("-o", "--output"), False, "path"),
+    "patient_label": (("--patient",), False, "text"),
+    "screener": (("--screener",), False, "text"),
     "rules": (("--rules",), False, "path"),
 }
 #: Options read from the environment when not given (as typer's envvar=...).
