@@ -257,3 +257,25 @@ def test_a_refused_rule_base_is_never_cached(rules_copy: Path, tmp_path: Path) -
     with pytest.raises(RuleBaseError):
         compiled.load_validated(rules_copy)
     assert cache_files(tmp_path / "cache") == []
+
+
+def test_a_todo_case_that_passes_makes_the_rule_base_invalid_too(rules_copy: Path) -> None:
+    """As `validate` reads it: a todo case is a known gap and must fail."""
+    group = rules_copy / "groups" / "all.yaml"
+    group.write_text(
+        group.read_text(encoding="utf-8")
+        + "  - name: a gap that is already closed\n"
+        + "    conditions: [fever]\n"
+        + "    expect: {all: excluded}\n"
+        + "    todo: pretend this is still a known gap\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RuleBaseError) as raised:
+        compiled.load_validated(rules_copy)
+    (problem,) = raised.value.problems
+    assert str(problem).endswith(
+        'error: case "a gap that is already closed": todo case passes; remove todo [case-failed]'
+    )
+    validated = CliRunner().invoke(app, ["validate", "--rules", str(rules_copy)])
+    assert validated.exit_code == 3
+    assert str(problem) in validated.stderr
