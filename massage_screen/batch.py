@@ -474,16 +474,22 @@ class Screener:
         """The output line after the id (from its first ", "), and the overall verdict."""
         layout_key = (types, regions, setting)
         cells, base = self._layout(types, regions, setting)
-        touched: dict[int, list[int]] = {}
-        for condition, site in conditions:
-            for number, r, s, n in self._touches(layout_key, cells, setting, condition, site):
-                bits = touched.get(number)
-                if bits is None:
-                    touched[number] = [r, s, n]
-                else:
-                    bits[0] |= r
-                    bits[1] |= s
-                    bits[2] |= n
+        touches = [self._touches(layout_key, cells, setting, c, site) for c, site in conditions]
+        touched: Iterable[tuple[int, int, int, int]]
+        if len(touches) == 1:
+            touched = touches[0]
+        else:
+            merged: dict[int, list[int]] = {}
+            for some in touches:
+                for number, r, s, n in some:
+                    bits = merged.get(number)
+                    if bits is None:
+                        merged[number] = [r, s, n]
+                    else:
+                        bits[0] |= r
+                        bits[1] |= s
+                        bits[2] |= n
+            touched = [(number, b[0], b[1], b[2]) for number, b in merged.items()]
         base_texts, severity, fired = self._base_texts(layout_key, cells, base)
         texts: Sequence[str] = base_texts
         listed = 0
@@ -495,7 +501,7 @@ class Screener:
             excluding = self._excluding
             cache = self._texts
             detail = self.detail
-            for number, (r, s, n) in touched.items():
+            for number, r, s, n in touched:
                 r0, s0, n0 = base[number]
                 r, s, n = r | r0, s | s0, n | n0
                 cell = cells[number]
