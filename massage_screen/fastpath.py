@@ -21,10 +21,12 @@ OPTIONS: dict[str, tuple[tuple[str, ...], bool, str]] = {
     "massage_type": (("-t", "--type"), True, "text"),
     "region": (("-r", "--region"), True, "text"),
     "setting": (("--setting",), False, "text"),
+    "why": (("--why",), False, "flag"),
     "output_format": (("-f", "--format"), False, "format"),
     "output": (("-o", "--output"), False, "path"),
     "patient_label": (("--patient",), False, "text"),
     "screener": (("--screener",), False, "text"),
+    "quiet": (("-q", "--quiet"), False, "flag"),
     "rules": (("--rules",), False, "path"),
 }
 #: Options read from the environment when not given (as typer's envvar=...).

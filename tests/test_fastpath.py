@@ -24,11 +24,13 @@ def test_the_table_matches_the_check_command() -> None:
     """Adding an option to `check` must update the fast path (or it would be ignored)."""
     command = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
     declared = {
-        p.name: (tuple(sorted(p.opts)), p.multiple) for p in command.params if p.name != "help"
+        p.name: (tuple(sorted(p.opts)), p.multiple, bool(getattr(p, "is_flag", False)))
+        for p in command.params
+        if p.name != "help"
     }
     assert declared == {
-        name: (tuple(sorted(names)), repeatable)
-        for name, (names, repeatable, _) in fastpath.OPTIONS.items()
+        name: (tuple(sorted(names)), repeatable, kind == "flag")
+        for name, (names, repeatable, kind) in fastpath.OPTIONS.items()
     }
     environment = {p.name: p.envvar for p in command.params if p.envvar}
     assert environment == fastpath.ENVIRONMENT
@@ -52,6 +54,10 @@ def test_the_table_matches_the_check_command() -> None:
             },
         ),
         (["check", "--rules=/some/rules"], {"rules": Path("/some/rules")}),
+        (
+            ["check", "--why", "-q", "--patient", "P-1", "--screener=Me"],
+            {"why": True, "quiet": True, "patient_label": "P-1", "screener": "Me"},
+        ),
     ],
 )
 def test_plain_command_lines_are_parsed(argv: list[str], expected: dict[str, object]) -> None:
@@ -75,6 +81,10 @@ def test_plain_command_lines_are_parsed(argv: list[str], expected: dict[str, obj
         ["check", "-f", "yaml"],
         ["check", "-x", "1"],
         ["check", "-"],
+        ["check", "-o", "-"],
+        ["check", "-qc", "fever"],
+        ["check", "--why=yes"],
+        ["check", "--why", "--why"],
     ],
 )
 def test_anything_else_goes_to_typer(argv: list[str]) -> None:
@@ -100,6 +110,8 @@ def test_the_rules_variable_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None
         ["-c", "fever@neck", "-f", "json"],
         ["--setting", "spa", "-f", "json"],
         ["-c", "fever", "-o", "/nonexistent-folder/report.md"],
+        ["-c", "fever", "-t", "classical", "--why", "-f", "json"],
+        ["-c", "fever", "-q", "-f", "json", "--patient", "P-1", "--screener", "Me"],
     ],
 )
 def test_both_paths_give_the_same_result(
