@@ -67,6 +67,7 @@ def screen(
     """
     from massage_screen.evaluate import screen as evaluate
     from massage_screen.report import stamp
+    from massage_screen.sanitise import clean_name
 
     given = (
         _names("conditions", conditions),
@@ -78,7 +79,15 @@ def screen(
     if setting is not None and not setting.strip():
         raise InputError("the setting is empty; leave it out (None) when it is not known")
     rule_base, names = rule_base_for(rules)
-    screening = evaluate(rule_base, names.patient(rule_base, *given, setting))
+    conditions_, types_, regions_ = ([clean_name(name) for name in names_] for names_ in given)
+    patient_ = names.patient(
+        rule_base,
+        conditions_,
+        types_,
+        regions_,
+        clean_name(setting) if setting is not None else None,
+    )
+    screening = evaluate(rule_base, patient_)
     try:
         return stamp(screening, patient=patient, screener=screener)
     except ValueError as error:  # SOURCE_DATE_EPOCH

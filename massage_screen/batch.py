@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import csv
 import enum
+import errno
 import json
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from massage_screen.indexed import VERDICTS as _VERDICTS
 from massage_screen.indexed import RuleIndex
 from massage_screen.model import Citation, RuleBase, Verdict
 from massage_screen.names import InputError, Names
+from massage_screen.sanitise import clean_name
 
 #: A longer input line is a bad record (and is skipped without being held in memory).
 MAX_LINE_BYTES = 256 * 1024
@@ -317,6 +320,7 @@ class Screener:
         if key in cache:
             return cache[key]
         names = self.names
+        name = clean_name(name)  # as `check` cleans what it is given
         result: Any
         try:
             if what == "condition":
@@ -348,7 +352,7 @@ class Screener:
             items.append(item)
         if len(set(items)) == len(items):
             return tuple(items)
-        patient = self.names.patient(self.rule_base, list(given), [], [], None)
+        patient = self.names.patient(self.rule_base, [clean_name(n) for n in given], [], [], None)
         return tuple(
             (c.id, c.site if getattr(c, "site_limits", True) else None) for c in patient.conditions
         )
@@ -707,11 +711,14 @@ class OutputError(OSError):
 
 
 class LineWriter:
-    """Buffers output lines and writes them in blocks: to a text stream, or to a file that
-    appears complete or not at all (a temporary file beside it, renamed at the end).
+    """Buffers output lines and writes them in blocks: to a text stream, or to a file as
+    `files.write_output` writes one, only streaming.
 
-    An existing device or FIFO is written straight; a symbolic link is written through to
-    its target; an existing file keeps its mode, a new one gets the umask's.
+    A new name or a regular file: a temporary file beside it, renamed over it at the end, so
+    it appears complete or not at all (an existing file keeps its mode, a new one gets the
+    umask's). A symbolic link is written through to its target; a file with several hard
+    links is rewritten in place; a device, FIFO or /dev/stdout is written straight to; a
+    directory is refused. Raises OutputError when the file cannot be opened.
     """
 
     BLOCK = 512  # lines per write
@@ -720,30 +727,37 @@ class LineWriter:
         import stat
         import tempfile
 
+        from massage_screen.files import _resolve, _umask  # the policy of write_output
+
         self._lines: list[str] = []
         self._temporary: str | None = None
         self._target: str | None = None
-        self._owned = path is not None  # a device or FIFO we opened: close it at the end
+        self._owned = path is not None  # a file we opened ourselves: close it at the end
         if path is None:
             assert stream is not None
             self._stream = stream
             return
-        target = os.path.realpath(path)
         try:
-            existing: os.stat_result | None = os.stat(target)
-        except FileNotFoundError:
-            existing = None
-        if existing is not None and not stat.S_ISREG(existing.st_mode):
-            self._stream = open(target, "w", encoding="utf-8")  # noqa: SIM115
-            return
-        folder = os.path.dirname(target) or "."
-        handle, self._temporary = tempfile.mkstemp(prefix=".batch.", suffix=".tmp", dir=folder)
-        if existing is not None:
-            mode = stat.S_IMODE(existing.st_mode)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+            resolved, special = _resolve(Path(path))
+            target = str(resolved)
+            try:
+                existing: os.stat_result | None = os.stat(target)
+            except FileNotFoundError:
+                existing = None
+            if existing is not None and stat.S_ISDIR(existing.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), path)
+            if special or (existing is not None and not stat.S_ISREG(existing.st_mode)):
+                flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_NOCTTY", 0)
+                self._stream = os.fdopen(os.open(target, flags), "w", encoding="utf-8")
+                return
+            if existing is not None and existing.st_nlink > 1:
+                self._stream = open(target, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                return
+            folder = os.path.dirname(target) or "."
+            handle, self._temporary = tempfile.mkstemp(prefix=".ms-", suffix=".tmp", dir=folder)
+        except OSError as error:
+            raise OutputError(error.errno, error.strerror or str(error)) from error
+        mode = stat.S_IMODE(existing.st_mode) if existing is not None else 0o666 & ~_umask()
         os.chmod(handle, mode)
         self._owned = False
         self._target = target
@@ -790,6 +804,55 @@ class LineWriter:
             with contextlib.suppress(OSError):
                 os.unlink(self._temporary)
             self._temporary = None
+
+
+def screen_file(
+    rule_base: RuleBase,
+    input_file: str,
+    input_format: InputFormat,
+    output: str | None,
+    *,
+    detail: bool = False,
+    strict: bool = False,
+    progress: bool = False,
+    on_error: Callable[[BadRecord], None] | None = None,
+) -> Summary:
+    """Screen the records of `input_file` ("-": stdin) into `output` (None or "-": stdout),
+    as `massage-screen batch` does. A file output is complete or absent, also after SIGTERM
+    or SIGHUP (`files.Terminated` is raised) or Ctrl-C.
+
+    Raises BatchInputError when the input cannot be read, OutputError when the output cannot
+    be written; a broken pipe on stdout stays a BrokenPipeError.
+    """
+    import sys
+
+    from massage_screen.files import _cleanup_on_termination, is_stdout
+
+    stream = open_input(input_file)
+    try:
+        writer = LineWriter(*((sys.stdout, None) if is_stdout(output) else (None, output)))
+        try:
+            with _cleanup_on_termination():
+                records = read_patients(stream, input_format)
+                screener = Screener(rule_base, detail=detail)
+                if progress:
+                    summary = run_with_progress(
+                        records, writer.write, screener, stream, strict=strict, on_error=on_error
+                    )
+                else:
+                    summary = run(records, writer.write, screener, strict=strict, on_error=on_error)
+                writer.commit()
+        except BaseException:
+            writer.discard()
+            raise
+    except (OutputError, BrokenPipeError, BatchInputError):
+        raise
+    except OSError as error:
+        raise BatchInputError(f"cannot read {input_file}: {error.strerror or error}") from error
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    return summary
 
 
 def wants_progress(name: str, *, quiet: bool, stderr: IO[str]) -> bool:

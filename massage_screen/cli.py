@@ -242,13 +242,16 @@ def _fail(message: str, code: ExitCode) -> NoReturn:
     raise typer.Exit(code)
 
 
-def load(rules: Path | None, *, compiled: bool = True) -> RuleBase:
-    """The rule base, or exit 3 listing every problem.
+def load(rules: Path | None) -> RuleBase:
+    """The validated, compiled rule base (`compiled.load_validated`: cached by content, and
+    every example case must hold), so nothing screens with a rule base that `validate`
+    refuses; or exit 3 listing every problem."""
+    return _load(rules, compiled=True)
 
-    By default the validated, compiled rule base (`compiled.load_validated`: cached by
-    content, and every example case must hold), so nothing screens with a rule base that
-    `validate` refuses; `compiled=False` runs the plain loader (for `validate`).
-    """
+
+def _load(rules: Path | None, *, compiled: bool) -> RuleBase:
+    """`load`, or with `compiled=False` the plain loader (for `validate`, which runs the
+    cases itself)."""
     try:
         if compiled:
             from massage_screen.compiled import load_validated
@@ -608,7 +611,7 @@ def validate(rules: RulesOption = None) -> None:
     from massage_screen.cases import check_case, failure_line, rules_without_case
     from massage_screen.names import Names
 
-    rule_base = load(rules, compiled=False)
+    rule_base = _load(rules, compiled=False)
     names = Names.of(rule_base)
     failures = 0
     for case in rule_base.cases:
@@ -684,57 +687,30 @@ def batch(
             else f'unknown input format "{chosen}": use jsonl or csv',
             ExitCode.BAD_INPUT,
         )
-    try:
-        stream = batching.open_input(input_file)
-    except batching.BatchInputError as error:
-        _fail(str(error), ExitCode.BAD_INPUT)
-    try:
-        writer = batching.LineWriter(
-            sys.stdout if output is None else None, None if output is None else str(output)
-        )
-    except OSError as error:
-        _fail(f"cannot write {output}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
     shown = 0
 
     def show_error(bad: batching.BadRecord) -> None:
         nonlocal shown
         shown += 1
         if shown <= 10:
-            typer.echo(f"massage-screen: error: {input_file}:{bad.line}: {bad.message}", err=True)
+            message = one_line(f"{input_file}:{bad.line}: {bad.message}")
+            typer.echo(f"massage-screen: error: {message}", err=True)
 
     try:
-        records = batching.read_patients(stream, batching.InputFormat(chosen.lower()))
-        screener = batching.Screener(rule_base, detail=detail)
-        if batching.wants_progress(input_file, quiet=quiet, stderr=sys.stderr):
-            summary = batching.run_with_progress(
-                records, writer.write, screener, stream, strict=strict, on_error=show_error
-            )
-        else:
-            summary = batching.run(
-                records, writer.write, screener, strict=strict, on_error=show_error
-            )
-        writer.commit()
+        summary = batching.screen_file(
+            rule_base,
+            input_file,
+            batching.InputFormat(chosen.lower()),
+            None if output is None else str(output),
+            detail=detail,
+            strict=strict,
+            progress=batching.wants_progress(input_file, quiet=quiet, stderr=sys.stderr),
+            on_error=show_error,
+        )
     except batching.BatchInputError as error:
-        writer.discard()
         _fail(str(error), ExitCode.BAD_INPUT)
     except batching.OutputError as error:
-        writer.discard()
-        _fail(
-            f"cannot write {output or 'the output'}: {error.strerror or error}",
-            ExitCode.CANNOT_WRITE,
-        )
-    except BrokenPipeError:
-        writer.discard()
-        raise
-    except OSError as error:
-        writer.discard()
-        _fail(f"cannot read {input_file}: {error.strerror or error}", ExitCode.BAD_INPUT)
-    except BaseException:
-        writer.discard()
-        raise
-    finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
+        _fail(f"cannot write {output}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
     if shown > 10:
         typer.echo(f"massage-screen: ... {shown - 10} more errors in the output", err=True)
     if not quiet:

@@ -522,3 +522,33 @@ def test_batch_lines_give_the_evaluators_verdicts(data: st.DataObject, detail: b
             }
             assert set(got.pop("rules")) == listed
         assert got == expected
+
+
+def test_sigterm_while_writing_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """The output file is complete or absent: SIGTERM removes the temporary file (exit 143)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "in.jsonl"
+    os.mkfifo(source)
+    target = tmp_path / "out.jsonl"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "massage_screen", "batch", str(source), "-o", str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    with source.open("w", encoding="utf-8") as feed:
+        feed.write(jsonl(PATIENTS))
+        feed.flush()
+        deadline = time.monotonic() + 30
+        while not list(tmp_path.glob(".ms-*.tmp")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert list(tmp_path.glob(".ms-*.tmp")), "the batch never started writing"
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 143, stderr
+    assert stderr.endswith("massage-screen: terminated by SIGTERM\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
