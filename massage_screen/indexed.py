@@ -1,54 +1,19 @@
-"""A rule base indexed for screening many patients fast: same verdicts as `evaluate.screen`.
+"""A rule base indexed for screening many patients fast, with `evaluate.screen`'s semantics.
 
-`evaluate.screen` walks every rule for every cell, which is clear and fast enough for one
-patient. For batches, `RuleIndex` precomputes once per rule base which rules can fire in each
-massage type x region, splitting the rules that need no condition (computed once per cell and
-setting) from those indexed by condition id; a patient then costs a few dictionary look-ups
-per cell. The tests check it against `evaluate.screen` rule for rule.
+`evaluate.screen` is clear and fast enough for one patient. For batches, `RuleIndex` works
+out once per rule base which rules can fire in each massage type x region, splitting the rules
+that need no condition from those indexed by condition id, and where each fired rule is listed
+(reason with its severity, support, note) for a given setting. `batch.Screener` builds its
+cells from these parts; the tests check its lines against `evaluate.screen` rule for rule.
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable, Sequence
-from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 
 from massage_screen.model import Effect, Rule, RuleBase, Verdict
 
 #: Where a fired rule is listed in a cell, as in `evaluate.screen`.
 REASON, SUPPORT, NOTE = 0, 1, 2
 VERDICTS = {verdict.severity: verdict for verdict in Verdict}
-
-#: A cell as rule positions: (severity, reasons, support, notes).
-Positions = tuple[int, tuple[int, ...], tuple[int, ...], tuple[int, ...]]
-
-
-@dataclass(frozen=True)
-class CellOutcome:
-    """One massage type on one region: verdict and the ids of the rules that fired there."""
-
-    type: str
-    region: str
-    verdict: Verdict
-    reasons: tuple[str, ...]  # restricting rules, most severe first, then rule-base order
-    support: tuple[str, ...]
-    notes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """A whole screening in ids: cells in screening order, conflicts reported."""
-
-    cells: tuple[CellOutcome, ...]
-    conflicts: tuple[str, ...]
-
-    @property
-    def overall(self) -> Verdict:
-        return max((c.verdict for c in self.cells), key=_severity, default=Verdict.ALLOWED)
-
-
-def _severity(verdict: Verdict) -> int:
-    return verdict.severity
 
 
 class RuleIndex:
@@ -80,7 +45,6 @@ class RuleIndex:
                 self._by_condition[type_id, region_id] = {
                     c: tuple(p) for c, p in by_condition.items()
                 }
-        self._conflicts = tuple((c.id, frozenset(c.rules)) for c in rule_base.conflicts)
         self._parts: dict[
             tuple[str, str, str | None, str | None], tuple[tuple[int, int, int], ...]
         ] = {}
@@ -123,75 +87,3 @@ class RuleIndex:
         """Condition id -> the rules it can fire in this cell (conditions not listed fire
         nothing here)."""
         return self._by_condition[type_id, region_id]
-
-    def positions(
-        self,
-        type_id: str,
-        region_id: str,
-        condition_ids: Iterable[str],
-        setting: str | None,
-    ) -> Positions:
-        """The cell for conditions that apply in it (sites already checked): its severity
-        and the positions of the rules listed as reasons (most severe first), support and
-        notes (rule-base order)."""
-        placed = self.part(type_id, region_id, setting, None)
-        extra = [p for c in condition_ids if (p := self.part(type_id, region_id, setting, c))]
-        if extra:
-            placed = tuple(sorted(set(placed).union(*extra)))
-        reasons = sorted((-severity, p) for p, where, severity in placed if where == REASON)
-        return (
-            -reasons[0][0] if reasons else 0,
-            tuple(p for _, p in reasons),
-            tuple(p for p, where, _ in placed if where == SUPPORT),
-            tuple(p for p, where, _ in placed if where == NOTE),
-        )
-
-    def cell(
-        self,
-        type_id: str,
-        region_id: str,
-        conditions: Iterable[tuple[str, str | None]],
-        setting: str | None,
-    ) -> CellOutcome:
-        """One massage type on one region for resolved conditions (id, site or None)."""
-        severity, reasons, support, notes = self.positions(
-            type_id,
-            region_id,
-            dict.fromkeys(c for c, site in conditions if site is None or site == region_id),
-            setting,
-        )
-        rules = self.rules
-        return CellOutcome(
-            type_id,
-            region_id,
-            VERDICTS[severity],
-            tuple(rules[p].id for p in reasons),
-            tuple(rules[p].id for p in support),
-            tuple(rules[p].id for p in notes),
-        )
-
-    def conflicts(self, fired: AbstractSet[str]) -> tuple[str, ...]:
-        """The declared conflicts all of whose rules are among `fired` (reasons and support)."""
-        return tuple(cid for cid, needed in self._conflicts if needed <= fired)
-
-    @property
-    def conflict_rules(self) -> frozenset[str]:
-        """Every rule some conflict names."""
-        return frozenset(r for _, needed in self._conflicts for r in needed)
-
-    def screen(
-        self,
-        conditions: Sequence[tuple[str, str | None]],
-        types: Sequence[str],
-        regions: Sequence[str],
-        setting: str | None,
-    ) -> Outcome:
-        """Screen resolved ids: `conditions` as (id, site or None); empty types or regions
-        mean all of them. Ids must come from the rule base (resolve names first)."""
-        cells = tuple(
-            self.cell(type_id, region_id, conditions, setting)
-            for type_id in tuple(dict.fromkeys(types)) or self.type_ids
-            for region_id in tuple(dict.fromkeys(regions)) or self.region_ids
-        )
-        fired = {r for c in cells for r in (*c.reasons, *c.support)}
-        return Outcome(cells, self.conflicts(fired))

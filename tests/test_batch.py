@@ -18,9 +18,7 @@ from typer.testing import CliRunner
 
 from massage_screen import batch, screen
 from massage_screen.cli import app
-from massage_screen.evaluate import screen as evaluate
-from massage_screen.indexed import RuleIndex
-from massage_screen.model import GivenCondition, Patient, RuleBase, Screening
+from massage_screen.model import RuleBase, Screening
 
 from .conftest import MINIMAL
 
@@ -416,51 +414,6 @@ class TestSameAsCheckAndScreen:
         )
         (line,) = lines(result.stdout)
         assert line["overall"] == "excluded" and len(line["cells"]) == 4
-
-
-@settings(max_examples=300, deadline=None)
-@given(data=st.data())
-def test_the_index_gives_the_evaluators_verdicts(data: st.DataObject) -> None:
-    rule_base = screen_rule_base()
-    regions = [r.id for r in rule_base.regions]
-    conditions = data.draw(
-        st.lists(
-            st.sampled_from(rule_base.conditions).flatmap(
-                lambda c: st.tuples(
-                    st.just(c.id), st.sampled_from([None, *regions]) if c.local else st.none()
-                )
-            ),
-            max_size=4,
-        )
-    )
-    types = data.draw(
-        st.lists(st.sampled_from([t.id for t in rule_base.massage_types]), max_size=3)
-    )
-    chosen = data.draw(st.lists(st.sampled_from(regions), max_size=3))
-    setting = data.draw(st.sampled_from([None, *[s.id for s in rule_base.settings]]))
-    patient = Patient(
-        tuple(GivenCondition(c, c, site) for c, site in conditions),
-        tuple(dict.fromkeys(types)),
-        tuple(dict.fromkeys(chosen)),
-        setting,
-    )
-    expected = evaluate(rule_base, patient)
-    outcome = RuleIndex(rule_base).screen(conditions, types, chosen, setting)
-    assert [
-        (c.type, c.region, c.verdict, c.reasons, c.support, c.notes) for c in outcome.cells
-    ] == [
-        (
-            entry_id(c.type),
-            entry_id(c.region),
-            c.verdict,
-            tuple(dict.fromkeys(rule_id(r) for r in c.reasons)),
-            tuple(dict.fromkeys(rule_id(r) for r in c.support)),
-            tuple(dict.fromkeys(rule_id(r) for r in c.notes)),
-        )
-        for c in expected.results
-    ]
-    assert outcome.conflicts == tuple(c.id for c in expected.conflicts)
-    assert outcome.overall is expected.overall
 
 
 def test_the_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
