@@ -3,7 +3,6 @@ that single out a massage type, region or setting, each quote shown in its parag
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -301,19 +300,11 @@ def render_table(
     explanations: tuple[Explanation, ...], *, color: bool = False, width: int = 100
 ) -> str:
     """The explanation for a terminal (rich is imported only here)."""
-    from rich.console import Console
     from rich.text import Text
 
-    console = Console(
-        record=True,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        file=io.StringIO(),
-    )
+    from massage_screen.render.table import recording_console
+
+    console = recording_console(width=width, color=color)
     for e in explanations:
         console.print(Text(f"{e.kind.upper()}  {e.label}", style="bold"))
         if e.kind != "rule":

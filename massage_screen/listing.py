@@ -8,7 +8,6 @@ groups are not a partition (one condition may be named by rules in several group
 from __future__ import annotations
 
 import enum
-import io
 import json
 from dataclasses import dataclass
 
@@ -162,20 +161,12 @@ def render_json(found: list[Row], what: Listing, rule_base: RuleBase) -> str:
 def render_table(
     found: list[Row], what: Listing, rule_base: RuleBase, *, color: bool, width: int
 ) -> str:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
-        record=True,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        file=io.StringIO(),
-    )
+    from massage_screen.render.table import recording_console
+
+    console = recording_console(width=width, color=color)
     header = _header(what)
     if what is Listing.CONDITIONS:
         header = [h for h in header if h != "family"]

@@ -5,7 +5,6 @@ audited as well as "excluded"."""
 from __future__ import annotations
 
 import enum
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -248,20 +247,12 @@ _STYLES = {
 
 def render_table(audit: Why, *, color: bool = False, width: int = 100, disclaimer: str = "") -> str:
     """The audit for a terminal, then `disclaimer` (the report's last words)."""
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(
-        record=True,
-        width=width,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-        file=io.StringIO(),
-    )
+    from massage_screen.render.table import recording_console
+
+    console = recording_console(width=width, color=color)
     console.print(Text(HEADING, style="bold underline"))
     console.print(Text(LEGEND))
     grid: Table | None = None

@@ -28,8 +28,10 @@ STYLES = {
 _VERDICT_WIDTH = max(len(v) for v in ("allowed", "cautioned", "excluded"))
 
 
-def render(report: Outline, *, color: bool = False, width: int = 100) -> str:
-    console = Console(
+def recording_console(*, width: int, color: bool) -> Console:
+    """A console that records what is printed, for export as plain or ANSI-coloured text;
+    every table-like output (screenings, explanations, listings, audits) is printed on one."""
+    return Console(
         record=True,
         width=width,
         color_system="standard" if color else None,
@@ -39,6 +41,10 @@ def render(report: Outline, *, color: bool = False, width: int = 100) -> str:
         emoji=False,
         file=io.StringIO(),
     )
+
+
+def render(report: Outline, *, color: bool = False, width: int = 100) -> str:
+    console = recording_console(width=width, color=color)
     print_outline(console, report)
     return console.export_text(styles=color)
 
