@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from massage_screen.cli import app
-from massage_screen.model import RuleBase
+from massage_screen.evaluate import screen
+from massage_screen.model import GivenCondition, Patient, RuleBase, Verdict
 from massage_screen.names import AmbiguousNameError, Names, UnknownNameError
 
 #: phrase -> the condition id it must resolve to
@@ -26,7 +27,6 @@ RESOLVES = {
     "protrusion": "disc-protrusion",
     "poor blood clotting": "bleeding-tendency",
     "irregular heartbeat": "arrhythmia",
-    "compression fracture": "spinal-injury",
     "hemangioma": "hemangioma",
     "haemangioma": "hemangioma",
     "tumor": "neoplasm",
@@ -53,7 +53,6 @@ RESOLVES = {
     "chondrosis in remission": "osteochondrosis-remission",
     "Osteochondrosis without a flare-up": "osteochondrosis-remission",
     "osteochondrosis without exacerbation": "osteochondrosis-remission",
-    "remission": "osteochondrosis-remission",
     "exacerbation of osteochondrosis": "osteochondrosis-exacerbation",
     "osteochondrosis flare-up": "osteochondrosis-exacerbation",
     "flare-up": "osteochondrosis-exacerbation",
@@ -81,11 +80,6 @@ RESOLVES = {
     "aching pain": "aching-pain",
     "nagging pain": "aching-pain",
     "dull ache": "aching-pain",
-    "chronic back pain": "aching-pain",
-    "chronic neck pain": "aching-pain",
-    "chronic low back pain": "aching-pain",
-    "dull lower back pain": "aching-pain",
-    "chronic pain": "aching-pain",
     "unexplained back pain": "undiagnosed-back-pain",
     "back pain of unknown cause": "undiagnosed-back-pain",
     "undiagnosed neck pain": "undiagnosed-back-pain",
@@ -118,24 +112,13 @@ RESOLVES = {
     "titanium cage": "hernia-surgery",
     "spinal implant": "hernia-surgery",
     "hernia surgery": "hernia-surgery",
-    "spinal fracture": "spinal-injury",
-    "broken back": "spinal-injury",
-    "broken vertebra": "spinal-injury",
-    "spinal injury": "spinal-injury",
-    "vertebral fracture": "spinal-injury",
-    "spinal cord injury": "spinal-injury",
     "fracture recovery": "fracture-recovery",
-    "recovering from a fracture": "fracture-recovery",
     "healed fracture": "fracture-recovery",
     # a spinal injury fully recovered from screens as any healed fracture (003's indication)
     "healed compression fracture": "fracture-recovery",
     "old spinal fracture": "fracture-recovery",
     "recovered from a spinal injury": "fracture-recovery",
     "after a broken arm": "fracture-recovery",
-    "sprain": "soft-tissue-injury-recovery",
-    "pulled muscle": "soft-tissue-injury-recovery",
-    "sports injury": "soft-tissue-injury-recovery",
-    "torn ligament": "soft-tissue-injury-recovery",
     "recent surgery": "recent-surgery",
     "postoperative period": "recent-surgery",
     "recent operation": "recent-surgery",
@@ -331,6 +314,24 @@ RESOLVES = {
     "tiredness": "chronic-fatigue",
     "obesity": "obesity",
     "overweight": "obesity",
+    # issue 6 review: only words that say the stage or the cause resolve
+    "osteochondrosis remission": "osteochondrosis-remission",
+    "back pain with a known cause": "aching-pain",
+    "diagnosed back pain": "aching-pain",
+    "chronic back pain with a known cause": "aching-pain",
+    "recent compression fracture": "spinal-injury-not-recovered",
+    "recent spinal fracture": "spinal-injury-not-recovered",
+    "spinal injury not fully recovered": "spinal-injury-not-recovered",
+    "unhealed compression fracture": "spinal-injury-not-recovered",
+    "spinal-injury-not-recovered": "spinal-injury-not-recovered",
+    "healed spinal fracture": "fracture-recovery",
+    "fully recovered spinal injury": "fracture-recovery",
+    "healing sprain": "soft-tissue-injury-recovery",
+    "recovering from a sprain": "soft-tissue-injury-recovery",
+    # bare stage words whose every meaning (a flare-up of osteochondrosis, radiculitis, an
+    # allergy or another chronic disease; acute pain) excludes every cell: an alias is safe
+    "exacerbation": "osteochondrosis-exacerbation",
+    "acute period": "osteochondrosis-exacerbation",
 }
 
 #: the stages of osteochondrosis: the stage decides the verdict, so it is asked
@@ -339,6 +340,21 @@ OSTEOCHONDROSIS_STAGES = {
     "osteochondrosis-exacerbation",
     "subacute-stage",
 }
+
+#: long-standing back pain: not sudden and sharp, but its cause may be unknown
+CHRONIC_PAIN = {"aching-pain", "undiagnosed-back-pain"}
+
+#: bare remission: of which condition
+REMISSION = {
+    "osteochondrosis-remission",
+    "radiculitis-calm",
+    "allergy-calm",
+    "tuberculosis-inactive",
+    "malignant-tumour",
+}
+
+#: a spinal injury, fracture or dislocated vertebra: recovered or not
+SPINAL_INJURY = {"spinal-injury-not-recovered", "fracture-recovery"}
 
 #: phrase -> the condition ids it may mean (all of them, in any order)
 AMBIGUOUS = {
@@ -403,30 +419,30 @@ AMBIGUOUS = {
     "spinal fusion": {"recent-surgery", "healed-surgery", "hernia-surgery"},
     "post-op": {"recent-surgery", "healed-surgery", "hernia-surgery"},
     "back injury": {
-        "spinal-injury",
+        "spinal-injury-not-recovered",
         "soft-tissue-injury-recovery",
         "fracture-recovery",
         "hematoma",
         "skin-wound",
     },
     "trauma": {
-        "spinal-injury",
+        "spinal-injury-not-recovered",
         "soft-tissue-injury-recovery",
         "fracture-recovery",
         "hematoma",
         "skin-wound",
     },
     "neck injury": {
-        "spinal-injury",
+        "spinal-injury-not-recovered",
         "soft-tissue-injury-recovery",
         "fracture-recovery",
         "hematoma",
         "skin-wound",
     },
-    "broken bone": {"spinal-injury", "fracture-recovery"},
-    "fractures": {"spinal-injury", "fracture-recovery"},
-    "dislocation": {"spinal-injury", "fracture-recovery"},
-    "dislocated joint": {"spinal-injury", "fracture-recovery"},
+    "broken bone": {"spinal-injury-not-recovered", "fracture-recovery"},
+    "fractures": {"spinal-injury-not-recovered", "fracture-recovery"},
+    "dislocation": {"spinal-injury-not-recovered", "fracture-recovery"},
+    "dislocated joint": {"spinal-injury-not-recovered", "fracture-recovery"},
     "after a stroke": {"stroke-first-days", "stroke-recovery"},
     "ischemic stroke": {"stroke-first-days", "stroke-recovery"},
     "haemorrhagic stroke": {"stroke-first-days", "stroke-recovery"},
@@ -440,6 +456,59 @@ AMBIGUOUS = {
     "TB": {"tuberculosis-active", "tuberculosis-inactive"},
     "pulmonary tuberculosis": {"tuberculosis-active", "tuberculosis-inactive"},
     "tuberculosis of the bones": {"tuberculosis-active", "tuberculosis-inactive"},
+    # issue 6 review: "chronic", "constant", "dull" rule out a sudden sharp pain, not an
+    # unknown cause (004: "before doing a massage for back pain, you need to find out the reason")
+    "chronic back pain": CHRONIC_PAIN,
+    "chronic low back pain": CHRONIC_PAIN,
+    "chronic lower back pain": CHRONIC_PAIN,
+    "chronic neck pain": CHRONIC_PAIN,
+    "chronic pain": CHRONIC_PAIN,
+    "constant back pain": CHRONIC_PAIN,
+    "constant pain": CHRONIC_PAIN,
+    "long-standing back pain": CHRONIC_PAIN,
+    "recurring back pain": CHRONIC_PAIN,
+    "back discomfort": CHRONIC_PAIN,
+    "discomfort in the neck": CHRONIC_PAIN,
+    "dull lower back pain": CHRONIC_PAIN,
+    "dull back pain": CHRONIC_PAIN,
+    "nagging neck pain": CHRONIC_PAIN,
+    "aching back": CHRONIC_PAIN,
+    "achy neck": CHRONIC_PAIN,
+    "pain syndrome": {"acute-pain", "aching-pain", "undiagnosed-back-pain"},
+    # remission of what: osteochondrosis (indicated), radiculitis (cautioned), an allergy
+    # (allowed), tuberculosis or cancer (excluded)
+    "remission": REMISSION,
+    "in remission": REMISSION,
+    "at the remission stage": REMISSION,
+    "stage of remission": REMISSION,
+    # a spinal injury, recovered or not (004 "until the moment of complete recovery"; 003
+    # "dislocations, compression fractures and other injuries suffered")
+    "compression fracture": SPINAL_INJURY,
+    "compression fractures": SPINAL_INJURY,
+    "vertebral compression fracture": SPINAL_INJURY,
+    "spinal fracture": SPINAL_INJURY,
+    "broken back": SPINAL_INJURY,
+    "broken vertebra": SPINAL_INJURY,
+    "fractured vertebra": SPINAL_INJURY,
+    "vertebral fracture": SPINAL_INJURY,
+    "fractured spine": SPINAL_INJURY,
+    "spinal injury": SPINAL_INJURY,
+    "serious spinal injury": SPINAL_INJURY,
+    "spinal cord injury": SPINAL_INJURY,
+    "spinal trauma": SPINAL_INJURY,
+    "dislocated vertebra": SPINAL_INJURY,
+    # healing where: a vertebra not yet recovered, or a bone elsewhere
+    "recovering from a fracture": SPINAL_INJURY,
+    "healing fracture": SPINAL_INJURY,
+    "after a fracture": SPINAL_INJURY,
+    "after a dislocation": SPINAL_INJURY,
+    # a sprain or strain: sharp pain now, or recovering
+    "sprain": {"acute-pain", "soft-tissue-injury-recovery"},
+    "pulled muscle": {"acute-pain", "soft-tissue-injury-recovery"},
+    "torn ligament": {"acute-pain", "soft-tissue-injury-recovery"},
+    "muscle strain": {"acute-pain", "soft-tissue-injury-recovery"},
+    # a nerve root disease: squeezed by a disc or bone spurs, or radiculitis calm or flaring
+    "radiculopathy": {"artery-or-root-compression", "radiculitis-flare", "radiculitis-calm"},
 }
 
 #: phrase -> condition ids that must not be suggested for it
@@ -464,12 +533,16 @@ UNKNOWN_WITHOUT = {
     "whiplash": set(),
     "kidney stones": set(),
     "rheumatoid arthritis": set(),
+    # bare stage words that name no condition: unknown, never guessed
+    "relapse": set(),
+    "attack": set(),
 }
 
 #: phrase -> its choices must include these (the term's full list may grow)
 AMBIGUOUS_AT_LEAST = {
-    "fracture": {"spinal-injury", "fracture-recovery"},
-    "injury": {"spinal-injury", "fracture-recovery"},
+    "fracture": {"spinal-injury-not-recovered", "fracture-recovery"},
+    "injury": {"spinal-injury-not-recovered", "fracture-recovery"},
+    "sports injury": {"spinal-injury-not-recovered", "soft-tissue-injury-recovery"},
     "surgery": {"recent-surgery", "healed-surgery"},
     "hernia": {"intervertebral-hernia", "disc-sequestration"},
 }
@@ -543,3 +616,31 @@ def test_check_asks_the_stage_of_osteochondrosis(phrase: str) -> None:
         "osteochondrosis-exacerbation (flaring up now, an exacerbation or acute stage), "
         "subacute-stage ("
     )
+
+
+#: a bare stage word kept as an alias -> every condition it could mean
+STAGE_WORDS_THAT_SCREEN_ALIKE = {
+    phrase: {
+        "osteochondrosis-exacerbation",
+        "radiculitis-flare",
+        "allergy-relapse",
+        "chronic-disease-exacerbation",
+        "acute-pain",
+        "acute-lower-back-pain",
+        "stroke-first-days",
+    }
+    for phrase in ["exacerbation", "flare-up", "acute stage", "acute period"]
+}
+
+
+@pytest.mark.parametrize("phrase", STAGE_WORDS_THAT_SCREEN_ALIKE)
+def test_a_bare_stage_word_is_an_alias_only_while_every_meaning_screens_alike(
+    rule_base: RuleBase, names: Names, phrase: str
+) -> None:
+    """A flare-up of anything the articles name excludes every cell, so "flare-up" may
+    resolve without asking; once one meaning screens otherwise, it must become a term."""
+    resolved = names.resolve_condition(phrase)
+    for condition in {resolved, *STAGE_WORDS_THAT_SCREEN_ALIKE[phrase]}:
+        patient = Patient((GivenCondition(condition, condition),))
+        verdicts = {cell.verdict for cell in screen(rule_base, patient).results}
+        assert verdicts == {Verdict.EXCLUDED}, (phrase, condition)
