@@ -303,7 +303,6 @@ RESOLVES = {
     "neuralgia": "neuralgia",
     "intercostal neuralgia": "neuralgia",
     "neuritis": "neuralgia",
-    "nerve pain": "neuralgia",
     "piriformis syndrome": "piriformis-syndrome",
     "pear-shaped muscle syndrome": "piriformis-syndrome",
     "headache": "headache",
@@ -327,6 +326,7 @@ RESOLVES = {
     "healed spinal fracture": "fracture-recovery",
     "fully recovered spinal injury": "fracture-recovery",
     "healing sprain": "soft-tissue-injury-recovery",
+    "hernia removed with a titanium cage": "hernia-surgery",
     "recovering from a sprain": "soft-tissue-injury-recovery",
     # bare stage words whose every meaning (a flare-up of osteochondrosis, radiculitis, an
     # allergy or another chronic disease; acute pain) excludes every cell: an alias is safe
@@ -507,6 +507,14 @@ AMBIGUOUS = {
     "pulled muscle": {"acute-pain", "soft-tissue-injury-recovery"},
     "torn ligament": {"acute-pain", "soft-tissue-injury-recovery"},
     "muscle strain": {"acute-pain", "soft-tissue-injury-recovery"},
+    "nerve pain": {
+        "neuralgia",
+        "radiculitis-calm",
+        "radiculitis-flare",
+        "artery-or-root-compression",
+    },
+    "disc hernia surgery": {"recent-surgery", "healed-surgery", "hernia-surgery"},
+    "operation to remove a disc hernia": {"recent-surgery", "healed-surgery", "hernia-surgery"},
     # a nerve root disease: squeezed by a disc or bone spurs, or radiculitis calm or flaring
     "radiculopathy": {"artery-or-root-compression", "radiculitis-flare", "radiculitis-calm"},
 }
