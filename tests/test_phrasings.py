@@ -109,9 +109,12 @@ RESOLVES = {
     "disc bulge": "disc-protrusion",
     "disc protrusion": "disc-protrusion",
     "disk protrusion": "disc-protrusion",
-    "titanium cage": "hernia-surgery",
-    "spinal implant": "hernia-surgery",
-    "hernia surgery": "hernia-surgery",
+    "titanium cage": "disc-implant-surgery",
+    "spinal implant": "disc-implant-surgery",
+    "disc implant": "disc-implant-surgery",
+    "artificial disc replacement": "disc-implant-surgery",
+    "hernia surgery with a titanium cage": "disc-implant-surgery",
+    "disc surgery with an implant": "disc-implant-surgery",
     "fracture recovery": "fracture-recovery",
     "healed fracture": "fracture-recovery",
     # a spinal injury fully recovered from screens as any healed fracture (003's indication)
@@ -122,8 +125,10 @@ RESOLVES = {
     "recent surgery": "recent-surgery",
     "postoperative period": "recent-surgery",
     "recent operation": "recent-surgery",
-    "healed operation": "healed-surgery",
-    "surgery years ago": "healed-surgery",
+    # an operation not yet healed excludes every cell, an implant or not: an alias
+    "recently operated": "recent-surgery",
+    "healed operation without an implant": "healed-surgery-no-implant",
+    "healed surgery with no spinal implant": "healed-surgery-no-implant",
     "scoliosis": "scoliosis",
     "curvature of the spine": "scoliosis",
     "curved spine": "scoliosis",
@@ -326,7 +331,7 @@ RESOLVES = {
     "healed spinal fracture": "fracture-recovery",
     "fully recovered spinal injury": "fracture-recovery",
     "healing sprain": "soft-tissue-injury-recovery",
-    "hernia removed with a titanium cage": "hernia-surgery",
+    "hernia removed with a titanium cage": "disc-implant-surgery",
     "recovering from a sprain": "soft-tissue-injury-recovery",
     # bare stage words whose every meaning (a flare-up of osteochondrosis, radiculitis, an
     # allergy or another chronic disease; acute pain) excludes every cell: an alias is safe
@@ -355,6 +360,12 @@ REMISSION = {
 
 #: a spinal injury, fracture or dislocated vertebra: recovered or not
 SPINAL_INJURY = {"spinal-injury-not-recovered", "fracture-recovery"}
+
+#: an operation: healed or not, and whether a disc was replaced by an implant (004)
+SURGERY = {"recent-surgery", "healed-surgery-no-implant", "disc-implant-surgery"}
+
+#: a healed operation: 003's indication, or 004's waist exclusion after an implant
+HEALED_SURGERY = {"healed-surgery-no-implant", "disc-implant-surgery"}
 
 #: phrase -> the condition ids it may mean (all of them, in any order)
 AMBIGUOUS = {
@@ -410,14 +421,31 @@ AMBIGUOUS = {
     "back strain": {"acute-pain", "soft-tissue-injury-recovery"},
     "pulled back muscle": {"acute-pain", "soft-tissue-injury-recovery"},
     "sciatic nerve pain": {"radiculitis-calm", "radiculitis-flare"},
-    "hernias": {"intervertebral-hernia", "disc-sequestration", "hernia-surgery"},
+    "hernias": {"intervertebral-hernia", "disc-sequestration", "disc-implant-surgery"},
     "pinched nerve": {"artery-or-root-compression", "radiculitis-flare", "radiculitis-calm"},
     "trapped nerve": {"artery-or-root-compression", "radiculitis-flare", "radiculitis-calm"},
-    "operation": {"recent-surgery", "healed-surgery", "hernia-surgery"},
-    "after surgery": {"recent-surgery", "healed-surgery", "hernia-surgery"},
-    "back surgery": {"recent-surgery", "healed-surgery", "hernia-surgery"},
-    "spinal fusion": {"recent-surgery", "healed-surgery", "hernia-surgery"},
-    "post-op": {"recent-surgery", "healed-surgery", "hernia-surgery"},
+    "operation": SURGERY,
+    "after surgery": SURGERY,
+    "back surgery": SURGERY,
+    "spinal fusion": SURGERY,
+    "post-op": SURGERY,
+    "hernia surgery": SURGERY,
+    "hernia operation": SURGERY,
+    "disc surgery": SURGERY,
+    "spine surgery": SURGERY,
+    "spinal surgery": SURGERY,
+    "operation on the spine": SURGERY,
+    "discectomy": SURGERY,
+    "microdiscectomy": SURGERY,
+    "herniated disc surgery": SURGERY,
+    "lumbar hernia surgery": SURGERY,
+    "healed surgery": HEALED_SURGERY,
+    "healed operation": HEALED_SURGERY,
+    "surgery years ago": HEALED_SURGERY,
+    "old operation": HEALED_SURGERY,
+    "past surgery": HEALED_SURGERY,
+    "healed hernia surgery": HEALED_SURGERY,
+    "healed back surgery": HEALED_SURGERY,
     "back injury": {
         "spinal-injury-not-recovered",
         "soft-tissue-injury-recovery",
@@ -513,8 +541,8 @@ AMBIGUOUS = {
         "radiculitis-flare",
         "artery-or-root-compression",
     },
-    "disc hernia surgery": {"recent-surgery", "healed-surgery", "hernia-surgery"},
-    "operation to remove a disc hernia": {"recent-surgery", "healed-surgery", "hernia-surgery"},
+    "disc hernia surgery": SURGERY,
+    "operation to remove a disc hernia": SURGERY,
     # a nerve root disease: squeezed by a disc or bone spurs, or radiculitis calm or flaring
     "radiculopathy": {"artery-or-root-compression", "radiculitis-flare", "radiculitis-calm"},
 }
@@ -551,7 +579,7 @@ AMBIGUOUS_AT_LEAST = {
     "fracture": {"spinal-injury-not-recovered", "fracture-recovery"},
     "injury": {"spinal-injury-not-recovered", "fracture-recovery"},
     "sports injury": {"spinal-injury-not-recovered", "soft-tissue-injury-recovery"},
-    "surgery": {"recent-surgery", "healed-surgery"},
+    "surgery": SURGERY,
     "hernia": {"intervertebral-hernia", "disc-sequestration"},
 }
 
@@ -652,3 +680,50 @@ def test_a_bare_stage_word_is_an_alias_only_while_every_meaning_screens_alike(
         patient = Patient((GivenCondition(condition, condition),))
         verdicts = {cell.verdict for cell in screen(rule_base, patient).results}
         assert verdicts == {Verdict.EXCLUDED}, (phrase, condition)
+
+
+@pytest.mark.parametrize(
+    "phrase", ["hernia surgery", "disc surgery", "spine surgery", "discectomy"]
+)
+def test_hernia_surgery_is_asked_not_read_as_the_implant_operation(phrase: str) -> None:
+    """004 excludes the waist after a disc was replaced by a titanium cage; "hernia surgery"
+    does not say an implant was put in, nor whether it has healed (003), so it is asked."""
+    result = CliRunner().invoke(app, ["check", "-c", phrase])
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f'"{phrase}" is ambiguous; give one of: ' in result.stderr
+    for condition in SURGERY:
+        assert f"{condition} (" in result.stderr
+
+
+def test_no_condition_name_says_surgery_without_saying_what_kind(names: Names) -> None:
+    """Every name of a surgery condition states what the verdict turns on: not healed yet,
+    an implant in the spine, or healed with no implant."""
+    for phrase in ["hernia surgery", "healed surgery", "surgery", "back surgery"]:
+        assert names.ambiguity(phrase) is not None, phrase
+
+
+def _verdicts(rule_base: RuleBase, *conditions: str) -> dict[tuple[str, str], Verdict]:
+    patient = Patient(tuple(GivenCondition(c, c) for c in conditions))
+    cells = screen(rule_base, patient).results
+    return {(cell.type.id, cell.region.id): cell.verdict for cell in cells}
+
+
+def test_a_recent_operation_screens_alike_with_or_without_an_implant(rule_base: RuleBase) -> None:
+    """"Recent operation" stays an alias of recent-surgery: until it has healed (003) every
+    cell is excluded, so whether a disc implant was put in does not change a verdict yet."""
+    alone = _verdicts(rule_base, "recent-surgery")
+    assert set(alone.values()) == {Verdict.EXCLUDED}
+    assert _verdicts(rule_base, "recent-surgery", "disc-implant-surgery") == alone
+
+
+def test_a_healed_operation_screens_otherwise_with_an_implant(rule_base: RuleBase) -> None:
+    """Why "healed operation" is a term: 004 keeps the waist excluded after an implant."""
+    plain = _verdicts(rule_base, "healed-surgery-no-implant")
+    implant = _verdicts(rule_base, "disc-implant-surgery")
+    assert plain != implant
+    assert {v for (_, region), v in implant.items() if region in {"lumbar", "sacral"}} == {
+        Verdict.EXCLUDED
+    }
+
