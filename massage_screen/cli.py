@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, cast
 
 import typer
+from typer.completion import completion_init
 from typer.core import TyperGroup
 
 from massage_screen import __version__
@@ -55,8 +56,8 @@ EXIT_CODES_HELP = (
     "141 broken pipe (see the README)."
 )
 NAMES_HELP = (
-    "Names: `massage-screen list conditions [QUERY]` (or types, regions, settings, rules) "
-    "shows what the tool understands; `massage-screen explain NAME` shows the rules and "
+    "Names: `massage-screen list conditions [QUERY]` (or types, regions, settings, rules, "
+    "ambiguous) shows what the tool understands; `massage-screen explain NAME` shows the rules and "
     "passages behind a name."
 )
 
@@ -117,9 +118,11 @@ def usage_message(error: Any) -> str:
     return f"{message} (see {where})"
 
 
+completion_init()  # typer's completion protocol, without its --show-completion option
+
 app = typer.Typer(
     cls=_Group,
-    add_completion=True,
+    add_completion=False,  # our own --show/--install-completion: the shell can be named
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -402,6 +405,31 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _completion(install: bool) -> Any:
+    def callback(ctx: Any, value: str | None) -> None:
+        if value is None or getattr(ctx, "resilient_parsing", False):
+            return
+        from massage_screen.completion import (
+            ShellError,
+            choose_shell,
+            completion_script,
+            install_completion,
+        )
+
+        try:
+            shell = choose_shell(None if value == "auto" else value)
+        except ShellError as error:
+            _fail(str(error), ExitCode.BAD_INPUT)
+        if install:
+            path = install_completion(shell)
+            typer.echo(f"{shell} completion installed in {path}; restart the shell to use it")
+        else:
+            typer.echo(completion_script(shell))
+        raise typer.Exit()
+
+    return callback
+
+
 @app.callback()
 def main_options(
     version: Annotated[
@@ -410,6 +438,30 @@ def main_options(
             "--version", callback=_version, is_eager=True, help="Show the version and exit."
         ),
     ] = False,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="SHELL",
+            callback=_completion(install=True),
+            is_eager=True,
+            expose_value=False,
+            help="Install completion for SHELL (bash, zsh or fish; auto: the shell this "
+            "runs in).",
+        ),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="SHELL",
+            callback=_completion(install=False),
+            is_eager=True,
+            expose_value=False,
+            help="Print the completion script for SHELL (bash, zsh or fish; auto: the shell "
+            "this runs in).",
+        ),
+    ] = None,
 ) -> None:
     """Contraindication screening for massage of the spine. Not medical advice."""
 

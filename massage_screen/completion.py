@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +159,53 @@ def complete_seed(ctx: Any, incomplete: str) -> list[tuple[str, str]]:
         return found
     except Exception:  # completion must never print an error
         return []
+
+
+#: the shells typer writes completion scripts for
+SHELLS = ("bash", "zsh", "fish")
+
+
+class ShellError(ValueError):
+    """The shell asked for (or found) has no completion script."""
+
+
+def choose_shell(given: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The shell to complete for: the one given ("bash", "zsh", "fish"); for None the shell that
+    started this process (the parent process, as typer finds it), else $SHELL's name.
+    Raises ShellError when that shell is not one of SHELLS or none can be found."""
+    env = os.environ if environ is None else environ
+    shell = given.strip().lower() if given is not None else ""
+    if given is None:
+        try:
+            import shellingham
+
+            shell = str(shellingham.detect_shell()[0]).lower()
+        except Exception:
+            shell = Path(env.get("SHELL", "")).name.lower()
+    if shell not in SHELLS:
+        from massage_screen.sanitise import shown
+
+        found = f'"{shown(shell)}"' if shell else "none found"
+        raise ShellError(
+            f"no completion for shell {found}; give one of {', '.join(SHELLS)}, "
+            "as in `massage-screen --show-completion bash`"
+        )
+    return shell
+
+
+def completion_script(shell: str, prog_name: str = "massage-screen") -> str:
+    """The completion script for `shell` (one of SHELLS), as typer writes it."""
+    from typer._completion_shared import get_completion_script
+
+    complete_var = "_{}_COMPLETE".format(prog_name.replace("-", "_").upper())
+    return get_completion_script(prog_name=prog_name, complete_var=complete_var, shell=shell)
+
+
+def install_completion(shell: str, prog_name: str = "massage-screen") -> Path:
+    """Install the completion script for `shell` in the user's shell configuration, as
+    typer does; returns the file written."""
+    from typer._completion_shared import install
+
+    complete_var = "_{}_COMPLETE".format(prog_name.replace("-", "_").upper())
+    _shell, path = install(shell=shell, prog_name=prog_name, complete_var=complete_var)
+    return Path(path)

@@ -127,6 +127,24 @@ class Restriction:
 
 
 @dataclass(frozen=True)
+class SettingRestriction:
+    """Cells that would be given a stricter verdict in one setting, when no setting was given:
+    rules about a setting then stay notes, and the headline names what they would do."""
+
+    verdict: Verdict
+    setting: Entry
+    cells: tuple[CellResult, ...]
+    where: str
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{self.verdict.value.capitalize()} if the setting is {self.setting.label.lower()}:"
+            f" {self.where} (no setting was given)"
+        )
+
+
+@dataclass(frozen=True)
 class Headline:
     """The overall verdict, the count of cells per verdict, and the restricted cells named."""
 
@@ -134,6 +152,7 @@ class Headline:
     counts: tuple[tuple[Verdict, int], ...]
     restrictions: tuple[Restriction, ...]  # for everyone first, then by condition
     conditions_restrict: bool = True  # some condition cautions or excludes somewhere
+    if_setting: tuple[SettingRestriction, ...] = ()  # only when no setting was given
 
     @property
     def total(self) -> int:
@@ -157,6 +176,7 @@ class Headline:
     def lines(self) -> tuple[str, ...]:
         """The headline after the overall verdict, one sentence a line."""
         lines = [self.count_text, *(r.text for r in self.restrictions)]
+        lines += [r.text for r in self.if_setting]
         return (*lines, self.remark) if self.remark else tuple(lines)
 
 
@@ -195,6 +215,33 @@ def headline(screening: Screening) -> Headline:
         tuple((verdict, counts[verdict]) for verdict in Verdict),
         tuple(restrictions),
         any(r.condition for cell in screening.results for r in cell.reasons),
+        if_setting(screening),
+    )
+
+
+def if_setting(screening: Screening) -> tuple[SettingRestriction, ...]:
+    """Without a setting, the cells that a rule about a setting would make stricter there
+    (excluded or cautioned at home, say), by setting, most restrictive first. A cell already
+    as strict as the rule would make it is not named again."""
+    if screening.setting is not None:
+        return ()
+    stricter: dict[Entry, dict[Verdict, list[CellResult]]] = {}
+    for cell in screening.results:
+        would: dict[Entry, Verdict] = {}
+        for reason in cell.notes:
+            verdict = reason.effect.verdict
+            if not reason.setting_dependent or verdict is None:
+                continue
+            for setting in reason.settings:
+                if verdict.severity > would.get(setting, cell.verdict).severity:
+                    would[setting] = verdict
+        for setting, verdict in would.items():
+            stricter.setdefault(setting, {v: [] for v in RESTRICTIONS})[verdict].append(cell)
+    return tuple(
+        SettingRestriction(verdict, setting, tuple(cells), name_cells(cells, screening))
+        for setting, by_verdict in stricter.items()
+        for verdict, cells in by_verdict.items()
+        if cells
     )
 
 
@@ -543,6 +590,21 @@ def headline_document(line: Headline) -> dict[str, Any]:
             }
             for condition in dict.fromkeys(r.condition for r in line.restrictions if r.condition)
         ],
+        "if_setting": [
+            {
+                "setting": setting.id,
+                **{
+                    verdict.value: [
+                        c.key
+                        for r in line.if_setting
+                        if r.setting == setting and r.verdict is verdict
+                        for c in r.cells
+                    ]
+                    for verdict in RESTRICTIONS
+                },
+            }
+            for setting in dict.fromkeys(r.setting for r in line.if_setting)
+        ],
         "text": [f"Overall: {line.overall.value.upper()}", *line.lines],
     }
 
@@ -572,6 +634,7 @@ def outline_document(report: Outline) -> dict[str, Any]:
                 "label": c.entry.label,
                 "given": c.given,
                 "site": c.site.id if c.site else None,
+                "site_limits": c.site_limits,
             }
             for c in screening.conditions
         ],

@@ -78,10 +78,51 @@ class TestCompletion:
         assert complete(["check", "-c", "a"], rules=tmp_path) == []
 
     def test_the_completion_scripts_can_be_shown(self) -> None:
-        for shell in ("bash", "zsh", "fish"):
+        # The shell is named, so the script does not depend on the shell running the tests.
+        markers = {"bash": "complete -o", "zsh": "#compdef", "fish": "complete --"}
+        for shell, marker in markers.items():
             result = runner.invoke(app, ["--show-completion", shell], prog_name="massage-screen")
-            assert result.exit_code == 0
+            assert result.exit_code == 0, result.output
             assert "_MASSAGE_SCREEN_COMPLETE" in result.stdout
+            assert marker in result.stdout
+
+    def test_auto_falls_back_to_dollar_shell(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import shellingham
+
+        from massage_screen.completion import choose_shell
+
+        def undetected() -> None:
+            raise shellingham.ShellDetectionFailure()
+
+        monkeypatch.setattr(shellingham, "detect_shell", undetected)
+        assert choose_shell(None, {"SHELL": "/usr/bin/zsh"}) == "zsh"
+        assert choose_shell("FISH", {"SHELL": "/bin/bash"}) == "fish"
+
+    @pytest.mark.parametrize("shell", ["sh", "tcsh", "powershell", "x\nInjected", ""])
+    def test_an_unsupported_shell_is_one_line_and_exit_2(self, shell: str) -> None:
+        shell = shell.replace("\\n", "\n")
+        result = runner.invoke(app, ["--show-completion", shell], prog_name="massage-screen")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.startswith("massage-screen: error: ")
+        assert result.stderr.endswith("\n") and result.stderr.count("\n") == 1
+
+    def test_an_unsupported_shell_through_the_installed_script(self) -> None:
+        for args in (["--show-completion", "sh"], ["--install-completion", "sh"]):
+            done = subprocess.run(
+                [console_script(), *args], capture_output=True, text=True, timeout=60
+            )
+            assert done.returncode == 2
+            assert done.stdout == ""
+            assert done.stderr == (
+                'massage-screen: error: no completion for shell "sh"; give one of bash, zsh, '
+                "fish, as in `massage-screen --show-completion bash`\n"
+            )
+        done = subprocess.run(
+            [console_script(), "--show-completion", "zsh"], capture_output=True, text=True,
+            timeout=60, env={**os.environ, "SHELL": "/bin/sh"},
+        )
+        assert done.returncode == 0 and done.stdout.startswith("#compdef massage-screen")
 
     def test_matching_ignores_case_spaces_and_hyphens(self) -> None:
         names = candidates(MINIMAL, "conditions")

@@ -243,6 +243,7 @@ class TestHeadline:
                     "cautioned": ["classical/cervical"],
                 }
             ],
+            "if_setting": [],
             "text": [
                 "Overall: EXCLUDED",
                 *headline(
@@ -302,8 +303,20 @@ class TestJson:
             "screener": "A. Therapist",
         }
         assert document["conditions"] == [
-            {"id": "pregnancy", "label": "Pregnancy", "given": "pregnant", "site": None},
-            {"id": "skin-wound", "label": "Skin wound", "given": "cut@neck", "site": "cervical"},
+            {
+                "id": "pregnancy",
+                "label": "Pregnancy",
+                "given": "pregnant",
+                "site": None,
+                "site_limits": False,
+            },
+            {
+                "id": "skin-wound",
+                "label": "Skin wound",
+                "given": "cut@neck",
+                "site": "cervical",
+                "site_limits": True,
+            },
         ]
         assert document["types"] == [
             {"id": "classical", "label": "Classical (Swedish)"},

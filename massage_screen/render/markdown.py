@@ -22,8 +22,8 @@ def render(report: Outline, *, color: bool = False, width: int = 100) -> str:
     overall = line.overall
     lines += [f"**Overall: {overall.value}** ({OVERALL_MEANING[overall]}).", ""]
     lines += [line.count_text, ""]
-    if line.restrictions:
-        lines += [*(f"- {r.text}" for r in line.restrictions), ""]
+    if line.restrictions or line.if_setting:
+        lines += [*(f"- {r.text}" for r in (*line.restrictions, *line.if_setting)), ""]
     if line.remark:
         lines += [line.remark, ""]
     lines += ["## About this screening", ""]

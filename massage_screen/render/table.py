@@ -64,6 +64,8 @@ def print_outline(console: Console, report: Outline) -> None:
     console.print(Text(line.count_text))
     for restriction in line.restrictions:
         console.print(Text(restriction.text, style=STYLES[restriction.verdict.value]))
+    for if_setting in line.if_setting:
+        console.print(Text(if_setting.text, style=STYLES[if_setting.verdict.value]))
     if line.remark:
         console.print(Text(line.remark))
     for fact in report.facts:

@@ -1,0 +1,95 @@
+"""Defects found in review: each test failed before its fix."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from massage_screen.cli import app
+
+from .documents import assert_valid_document
+
+runner = CliRunner()
+
+
+class TestSettingRestrictionsInTheHeadline:
+    """Without --setting, a rule about a setting stays a note and the verdict stands, but the
+    headline says what it would do in that setting."""
+
+    @pytest.mark.parametrize(
+        "args, line, cell",
+        [
+            (
+                ["-c", "subacute", "-t", "classical", "-r", "lumbar"],
+                "Excluded if the setting is at home: Classical (Swedish) on the lower back "
+                "(no setting was given)",
+                "classical/lumbar",
+            ),
+            (
+                ["-t", "vacuum", "-r", "lumbar"],
+                "Excluded if the setting is at home: Vacuum (cupping) on the lower back "
+                "(no setting was given)",
+                "vacuum/lumbar",
+            ),
+        ],
+    )
+    def test_a_home_only_exclusion_is_in_the_headline(
+        self, args: list[str], line: str, cell: str
+    ) -> None:
+        table = runner.invoke(app, ["check", *args, "--format", "table"])
+        assert table.exit_code == 0  # the verdict is as documented: allowed without a setting
+        assert table.stdout.splitlines()[:3] == [
+            "Overall: ALLOWED",
+            "1 massage type and region pair screened: 1 allowed, 0 cautioned, 0 excluded.",
+            line,
+        ]
+        markdown = runner.invoke(app, ["check", *args, "--format", "markdown"])
+        assert f"- {line}\n" in markdown.stdout
+        result = runner.invoke(app, ["check", *args, "--format", "json"])
+        document = json.loads(result.stdout)
+        assert_valid_document(document)
+        assert document["overall"] == "allowed"
+        assert document["headline"]["if_setting"] == [
+            {"setting": "home", "excluded": [cell], "cautioned": []}
+        ]
+        assert line in document["headline"]["text"]
+
+    def test_with_a_setting_the_rule_decides_and_the_line_is_gone(self) -> None:
+        for setting, code in (("home", 20), ("clinic", 0)):
+            result = runner.invoke(
+                app, ["check", "-t", "vacuum", "-r", "lumbar", "--setting", setting, "-f", "json"]
+            )
+            assert result.exit_code == code
+            document = json.loads(result.stdout)
+            assert document["headline"]["if_setting"] == []
+            assert not any("if the setting" in t for t in document["headline"]["text"])
+
+    def test_a_cell_already_excluded_is_not_named_again(self) -> None:
+        result = runner.invoke(
+            app, ["check", "-c", "fever", "-t", "vacuum", "-r", "lumbar", "-f", "json"]
+        )
+        assert result.exit_code == 20
+        assert json.loads(result.stdout)["headline"]["if_setting"] == []
+
+
+class TestSiteLimits:
+    def test_json_tells_a_limiting_site_from_a_recorded_one(self) -> None:
+        def conditions(name: str) -> list[dict[str, object]]:
+            result = runner.invoke(
+                app, ["check", "-c", name, "-t", "classical", "-r", "lumbar", "-f", "json"]
+            )
+            document = json.loads(result.stdout)
+            assert_valid_document(document)
+            return [{k: c[k] for k in ("id", "site", "site_limits")} for c in document["conditions"]]
+
+        assert conditions("abscess@lumbar") == [
+            {"id": "purulent-inflammation", "site": "lumbar", "site_limits": False}
+        ]
+        assert conditions("skin-wound@lumbar") == [
+            {"id": "skin-wound", "site": "lumbar", "site_limits": True}
+        ]
+        assert conditions("skin-wound") == [
+            {"id": "skin-wound", "site": None, "site_limits": False}
+        ]
