@@ -177,7 +177,7 @@ def choose_shell(given: str | None, environ: Mapping[str, str] | None = None) ->
     shell = given.strip().lower() if given is not None else ""
     if given is None:
         try:
-            import shellingham
+            import shellingham  # type: ignore[import-untyped]
 
             shell = str(shellingham.detect_shell()[0]).lower()
         except Exception:

@@ -139,6 +139,111 @@ def crosses_opposite(typed: str, suggestion: str) -> bool:
     return False
 
 
+# --- negations and the disease word: a suggestion keeps both -----------------------------------
+
+#: Words and phrases that say the person does not have (or no longer has) what follows:
+#: "no fever", "not pregnant", "after pregnancy", "free of cancer", "history of stroke".
+_NEGATION = re.compile(
+    r"(?<![a-z])(?:no|not|non|without|never|none|free\s+of|no\s+longer|after|post|past"
+    r"|former|formerly|ex|history\s+of|recovered|cured|gone|denies|negative)(?![a-z])"
+    r"|(?<![a-z])post(?=partum|natal|pregnan|operat|op(?![a-z])|surg|infect|stroke)"
+)
+
+#: Words that say what kind of thing or which stage, not which disease: a suggestion similar
+#: only in these ("kidney disease" -> "skin disease") names another disease.
+_GENERIC = frozenset(
+    re.split(
+        r"\s+",
+        """disease diseases disorder disorders condition conditions problem problems syndrome
+        illness illnesses pathology pathologies pain pains ache aches stage stages period phase
+        state in of the a an and or with on at my his her from for to by its type form
+        remission exacerbation flare flareup attack calm acute chronic subacute active inactive
+        high low raised severe mild""".strip(),
+    )
+)
+
+_GLUED = sorted((w for w in _GENERIC if len(w) >= 4), key=len, reverse=True)
+
+#: Endings that name different kinds of disease: "arthritis" (inflammation) is not
+#: "arthrosis" (wear), however few letters differ.
+_KIND_ENDINGS = ("itis", "osis", "oma", "emia", "algia", "pathy", "plasia", "ectomy")
+
+
+def negated(name: str) -> bool:
+    """Whether `name` says the condition is absent or over: "no fever", "not pregnant",
+    "no longer pregnant", "after pregnancy", "post-op", "history of cancer"."""
+    return bool(_NEGATION.search(fold_spelling(name.casefold())))
+
+
+def drops_negation(typed: str, suggestion: str) -> bool:
+    """Whether `suggestion` would drop a negation `typed` has: "no fever" -> "fever"."""
+    return negated(typed) and not negated(suggestion)
+
+
+def disease_words(name: str) -> frozenset[str]:
+    """The words of `name` that say which disease or which part of the body, without
+    negations, stages, kinds and the like: "kidney disease in remission" -> {"kidney"}."""
+    text = _NEGATION.sub(" ", fold_spelling(name.casefold()))
+    words = set()
+    for word in _WORD.findall(text):
+        for generic in _GLUED:  # "kidneydisease": the generic word glued on is still generic
+            if word.endswith(generic) and len(word) - len(generic) >= 3:
+                word = word[: -len(generic)]
+        if len(word) >= 3 and word not in _GENERIC and not _is_pole(word):
+            words.add(word)
+    return frozenset(words)
+
+
+def _is_pole(word: str) -> bool:
+    return any(pattern.fullmatch(word) for _, _, pattern in _POLE_WORDS)
+
+
+def _ending(word: str) -> str | None:
+    return next((e for e in _KIND_ENDINGS if word.endswith(e)), None)
+
+
+def _same_word(typed: str, other: str) -> bool:
+    """A typo of the same word, or one containing the other; never two kinds of disease."""
+    if typed == other:
+        return True
+    mine, theirs = _ending(typed), _ending(other)
+    if mine and theirs and mine != theirs:
+        return False
+    if len(typed) >= 4 and other.startswith(typed):
+        return True  # typing cut short: "pregnan"
+    if len(typed) >= 4 and typed in other:
+        return False  # a narrower disease: "arthritis" is not "osteoarthritis"
+    # a typo changes a letter or two: longer words must be closer ("highbloodpresure" is
+    # not "highbloodsugar", 0.8)
+    cutoff = 0.75 if max(len(typed), len(other)) < 10 else 0.85
+    return difflib.SequenceMatcher(None, typed, other).ratio() >= cutoff
+
+
+def swaps_disease(typed: str, suggestion: str) -> bool:
+    """Whether `suggestion` names another disease than `typed`: typed names a disease word
+    (see `disease_words`) and the suggestion shares none of them, even as a typo.
+    "kidney disease" -> "skin disease" and "leukaemia in remission" -> "osteochondrosis in
+    remission" swap; "hypertensoin" -> "hypertension" does not. Glued words ("kidneydisease")
+    are compared whole."""
+    mine = disease_words(typed)
+    if not mine:
+        return False
+    theirs = disease_words(suggestion) | {normalise(suggestion)}
+    return not any(_same_word(m, t) for m in mine for t in theirs)
+
+
+def plausible(typed: str, names: tuple[str, ...]) -> bool:
+    """Whether a suggestion known by `names` (the name that matched, then its id and label)
+    may be offered for `typed`: it crosses no opposite, drops no negation, and names the
+    same disease as the name that matched."""
+    matched = names[0]
+    if any(crosses_opposite(typed, other) for other in names):
+        return False
+    if drops_negation(typed, matched):
+        return False
+    return not swaps_disease(typed, matched)
+
+
 class InputError(ValueError):
     """The user's input cannot be understood; the message is one line, fit for stderr."""
 
@@ -206,7 +311,9 @@ class Catalogue:
 
         Never one that crosses an opposite of the input (low/high, hypo/hyper,
         benign/malignant, acute/chronic, active/inactive, remission/flare-up, ...), judged on
-        the name that matched and on the entry's id and label.
+        the name that matched and on the entry's id and label; never one that drops a
+        negation ("no fever" -> fever) or names another disease ("kidney disease" -> skin
+        disease); see `plausible`.
         """
         wanted = normalise(name)
         matched: list[str] = []  # normalised names, best first
@@ -218,9 +325,8 @@ class Catalogue:
         ids: list[str] = []
         for normal in matched:
             entry_id = self.index[normal]
-            if entry_id in ids or any(
-                crosses_opposite(name, other)
-                for other in (spelled[normal], entry_id, labels[entry_id])
+            if entry_id in ids or not plausible(
+                name, (spelled[normal], entry_id, labels[entry_id])
             ):
                 continue
             ids.append(entry_id)
@@ -290,9 +396,7 @@ class Names:
         found: dict[str, str] = {}  # term -> the closest of its names
         for normal in close:
             term = index[normal].term
-            if term not in found and not any(
-                crosses_opposite(name, other) for other in (spelled[normal], term)
-            ):
+            if term not in found and plausible(name, (spelled[normal], term)):
                 found[term] = spelled[normal]
         return tuple(f'"{term}" (ambiguous)' for term in list(found.values())[:limit])
 

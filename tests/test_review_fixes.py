@@ -82,7 +82,8 @@ class TestSiteLimits:
             )
             document = json.loads(result.stdout)
             assert_valid_document(document)
-            return [{k: c[k] for k in ("id", "site", "site_limits")} for c in document["conditions"]]
+            keys = ("id", "site", "site_limits")
+            return [{k: c[k] for k in keys} for c in document["conditions"]]
 
         assert conditions("abscess@lumbar") == [
             {"id": "purulent-inflammation", "site": "lumbar", "site_limits": False}
@@ -93,3 +94,71 @@ class TestSiteLimits:
         assert conditions("skin-wound") == [
             {"id": "skin-wound", "site": None, "site_limits": False}
         ]
+
+
+#: typed -> (condition ids that must be suggested, condition ids that must not be)
+SUGGESTIONS: dict[str, tuple[set[str], set[str]]] = {
+    # a negation is never dropped
+    "no fever": (set(), {"fever"}),
+    "free of fever": (set(), {"fever"}),
+    "past fever": (set(), {"fever"}),
+    "not pregnant": (set(), {"pregnancy"}),
+    "no longer pregnant": (set(), {"pregnancy"}),
+    "never pregnant": (set(), {"pregnancy"}),
+    "after pregnancy": (set(), {"pregnancy"}),
+    "post pregnancy": (set(), {"pregnancy"}),
+    "post-pregnancy": (set(), {"pregnancy"}),
+    "postpregnancy": (set(), {"pregnancy"}),
+    "without exacerbation": (set(), {"osteochondrosis-exacerbation"}),
+    # the disease is never swapped for another sharing a generic word
+    "leukaemia in remission": (set(), {"osteochondrosis-remission", "radiculitis-calm"}),
+    "tuberculosis in remission": (set(), {"osteochondrosis-remission", "radiculitis-calm"}),
+    "kidney disease": (set(), {"skin-disease"}),
+    "kidneydisease": (set(), {"skin-disease"}),
+    "arthritis": (set(), {"arthrosis"}),
+    "highbloodpresure": ({"arterial-hypertension"}, {"diabetes"}),
+    # typos keep their suggestion
+    "hypertensoin": ({"arterial-hypertension"}, set()),
+    "high blod pressure": ({"arterial-hypertension"}, set()),
+    "scolosis": ({"scoliosis"}, set()),
+    "fevr": ({"fever"}, set()),
+    "pregnan": ({"pregnancy"}, set()),
+    "skin diseas": ({"skin-disease"}, set()),
+}
+
+
+@pytest.mark.parametrize("typed", sorted(SUGGESTIONS))
+def test_suggestions_keep_negations_and_the_disease(typed: str) -> None:
+    from massage_screen.loader import load_rule_base
+    from massage_screen.names import Names, UnknownNameError
+
+    wanted, forbidden = SUGGESTIONS[typed]
+    with pytest.raises(UnknownNameError) as raised:
+        Names.of(load_rule_base()).resolve_condition(typed)
+    suggested = {s.split(" [", 1)[0] for s in raised.value.suggestions}
+    assert wanted <= suggested
+    assert not suggested & forbidden
+    if not suggested:
+        assert "did you mean" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "typed, negation",
+    [
+        ("no fever", True),
+        ("not pregnant", True),
+        ("no longer pregnant", True),
+        ("history of cancer", True),
+        ("post-op", True),
+        ("postpartum", True),
+        ("without exacerbation", True),
+        ("nosebleed", False),
+        ("notalgia", False),
+        ("postural pain", False),
+        ("fever", False),
+    ],
+)
+def test_what_counts_as_a_negation(typed: str, negation: bool) -> None:
+    from massage_screen.names import negated
+
+    assert negated(typed) is negation

@@ -22,8 +22,9 @@ def render(report: Outline, *, color: bool = False, width: int = 100) -> str:
     overall = line.overall
     lines += [f"**Overall: {overall.value}** ({OVERALL_MEANING[overall]}).", ""]
     lines += [line.count_text, ""]
-    if line.restrictions or line.if_setting:
-        lines += [*(f"- {r.text}" for r in (*line.restrictions, *line.if_setting)), ""]
+    said = [r.text for r in line.restrictions] + [r.text for r in line.if_setting]
+    if said:
+        lines += [*(f"- {text}" for text in said), ""]
     if line.remark:
         lines += [line.remark, ""]
     lines += ["## About this screening", ""]
