@@ -46,6 +46,7 @@ def screen(rule_base: RuleBase, patient: Patient) -> Screening:
             c.given,
             rule_base.region(c.site) if c.site else None,
             c.site_limits,
+            c.unsure_of,
         )
         for c in patient.conditions
     )

@@ -271,6 +271,7 @@ class GivenCondition:
     given: str
     site: str | None = None
     whole_body: bool = False  # the condition is not local: its site is recorded, not a limit
+    unsure_of: str | None = None  # the ambiguous term answered "not sure" (screened stricter)
 
     @property
     def site_limits(self) -> bool:
@@ -296,6 +297,7 @@ class ScreenedCondition:
     given: str
     site: Entry | None = None
     site_limits: bool = False  # a local condition's site limits its rules to that region
+    unsure_of: str | None = None  # the ambiguous term answered "not sure" (screened stricter)
 
     @property
     def id(self) -> str:

@@ -23,6 +23,8 @@ NO_WORDS = frozenset({"n", "no"})
 NOT_SURE_WORDS = frozenset(
     {"not sure", "notsure", "unsure", "don't know", "dont know", "do not know", "?", "i don't know"}
 )
+NOT_SURE = "not sure"  # how an answers file records a "not sure" answer to a term's question
+_UNSURE_ANSWER = re.compile(r"(?P<term>[^:@]+):(?P<answer>[^@]*)(?:@(?P<site>.*))?", re.DOTALL)
 EVERYWHERE_WORDS = frozenset({"", "everywhere", "all", "whole back"} | NOT_SURE_WORDS)
 _NUMBERS = re.compile(r"\S+(?:\s+\S+)*")
 _LIST_ITEM = re.compile(r"^(\s*(?:\d+\.\s+|[-•]\s+)?)")
@@ -87,6 +89,19 @@ class Answers:
     types: tuple[str, ...] = ()
     setting: str | None = None
     gates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: reported condition ("id" or "id@site") -> the ambiguous term answered "not sure",
+    #: screened as its stricter choice
+    unsure: dict[str, str] = field(default_factory=dict)
+
+    def given(self, reported: str) -> str:
+        """The words a reported condition is shown with: the id (and site) as answered, or
+        for a "not sure" answer the term and the choice it was screened as."""
+        term = self.unsure.get(reported)
+        if term is None:
+            return reported
+        condition_id, _, site = reported.partition("@")
+        where = f"@{site}" if site else ""
+        return f"{term}{where} (not sure which; screened as the stricter: {condition_id})"
 
     def patient(self) -> Patient:
         """The Patient these answers describe (conditions in gate order, each once)."""
@@ -94,8 +109,25 @@ class Answers:
         for reported in self.gates.values():
             for given in reported:
                 condition_id, _, site = given.partition("@")
-                conditions.setdefault(given, GivenCondition(condition_id, given, site or None))
+                conditions.setdefault(
+                    given,
+                    GivenCondition(
+                        condition_id,
+                        self.given(given),
+                        site or None,
+                        unsure_of=self.unsure.get(given),
+                    ),
+                )
         return Patient(tuple(conditions.values()), self.types, self.regions, self.setting)
+
+    def saved(self, reported: str) -> str:
+        """A reported condition as the answers file keeps it: "osteochondrosis: not sure"
+        (with "@site" for a site) for a "not sure" answer, so that it replays the same."""
+        term = self.unsure.get(reported)
+        if term is None:
+            return reported
+        _, at, site = reported.partition("@")
+        return f"{term}: {NOT_SURE}{at}{site}"
 
     def to_document(self) -> dict[str, Any]:
         return {
@@ -104,7 +136,7 @@ class Answers:
             "types": list(self.types) or "all",
             "setting": self.setting,
             "gates": {
-                gate: (list(reported) if reported else "no")
+                gate: ([self.saved(r) for r in reported] if reported else "no")
                 for gate, reported in self.gates.items()
             },
         }
@@ -153,6 +185,7 @@ def answers_from_document(document: Any, rule_base: RuleBase) -> Answers:
                 + ", ".join(g.id for g in rule_base.gates)
             )
     gates: dict[str, tuple[str, ...]] = {}
+    unsure_terms: dict[str, str] = {}
     for gate in rule_base.gates:
         if gate.id not in raw_gates:
             raise InputError(
@@ -167,10 +200,53 @@ def answers_from_document(document: Any, rule_base: RuleBase) -> Answers:
             raise InputError(f'answers file: question "{gate.id}" must be "no" or a list')
         reported = []
         for name in value:
+            unsure = _UNSURE_ANSWER.fullmatch(name)
+            if unsure and normalise_answer(unsure["answer"]) in NOT_SURE_WORDS:
+                ambiguity = names.ambiguity(unsure["term"].strip())
+                if ambiguity is None:
+                    raise InputError(
+                        f'answers file: "{shown(name)}": only an ambiguous term (see '
+                        "`massage-screen list ambiguous`) can be answered not sure"
+                    )
+                condition_id = stricter_choice(
+                    rule_base,
+                    tuple(c.condition for c in ambiguity.choices),
+                    Patient((), types, regions, setting),
+                )
+                site_name = unsure["site"]
+                site = names.regions.resolve(site_name.strip()) if site_name else None
+                entry = f"{condition_id}@{site}" if site else condition_id
+                unsure_terms[entry] = ambiguity.term
+                reported.append(entry)
+                continue
             given = names.condition(name, rule_base)
             reported.append(f"{given.id}@{given.site}" if given.site else given.id)
         gates[gate.id] = tuple(dict.fromkeys(reported))
-    return Answers(regions, types, setting, gates)
+    return Answers(regions, types, setting, gates, unsure_terms)
+
+
+def stricter_choice(rule_base: RuleBase, condition_ids: tuple[str, ...], scope: Patient) -> str:
+    """The condition whose screening alone (over the types, regions and setting of `scope`)
+    is strictest: the worst verdict, then the most excluded and cautioned cells; the first
+    on a tie. This is what a "not sure" answer to an ambiguous term screens as."""
+    from massage_screen.evaluate import screen
+    from massage_screen.model import Verdict
+
+    def strictness(condition_id: str) -> tuple[int, int, int]:
+        patient = Patient(
+            (GivenCondition(condition_id, condition_id),),
+            scope.types,
+            scope.regions,
+            scope.setting,
+        )
+        verdicts = [cell.verdict for cell in screen(rule_base, patient).results]
+        return (
+            max((v.severity for v in verdicts), default=0),
+            verdicts.count(Verdict.EXCLUDED),
+            verdicts.count(Verdict.CAUTIONED),
+        )
+
+    return max(condition_ids, key=strictness)  # max keeps the first of equals
 
 
 class Questionnaire:
@@ -190,6 +266,8 @@ class Questionnaire:
         self.say_raw = say
         self.width = width
         self.answers = Answers()
+        self._unsure_here: dict[str, str] = {}  # this gate's "not sure" answers
+        self._last_unsure = False  # the last term's question was answered "not sure"
         self.steps: list[tuple[str, Callable[[], None]]] = [
             ("Regions to massage", self.ask_regions),
             ("Massage types planned", self.ask_types),
@@ -307,7 +385,14 @@ class Questionnaire:
 
     def _gate_step(self, gate: Gate) -> Callable[[], None]:
         def step() -> None:
-            self.answers.gates[gate.id] = self.ask_gate(gate)
+            self._unsure_here = {}
+            reported = self.ask_gate(gate)
+            self.answers.gates[gate.id] = reported
+            unsure = {k: v for k, v in self.answers.unsure.items() if k not in reported}
+            self.answers.unsure = {
+                **unsure,
+                **{k: v for k, v in self._unsure_here.items() if k in reported},
+            }
 
         return step
 
@@ -344,9 +429,15 @@ class Questionnaire:
             item = gate.items[number - 1]
             condition_id = self.ask_term(item.term) if item.term else item.condition or ""
             if self.rule_base.condition(condition_id).local:
-                reported += self.ask_sites(item.text, condition_id)
+                entries = self.ask_sites(item.text, condition_id)
             else:
-                reported.append(condition_id)
+                entries = [condition_id]
+            reported += entries
+            for entry in entries:
+                if item.term and self._last_unsure:
+                    self._unsure_here[entry] = self.rule_base.ambiguity(item.term).term
+                else:
+                    self._unsure_here.pop(entry, None)
         return tuple(dict.fromkeys(reported))
 
     def ask_term(self, term: str) -> str:
@@ -357,9 +448,11 @@ class Questionnaire:
         self.say(ambiguity.question)
         for number, choice in enumerate(choices, 1):
             self.say(f"  {number}. {choice.means}")
+        self._last_unsure = False
         while True:
             answer = self.ask(f"Number from 1 to {len(choices)}, or not sure ")
             if normalise_answer(answer) in NOT_SURE_WORDS:
+                self._last_unsure = True
                 condition_id = self.stricter(tuple(c.condition for c in choices))
                 self.say(
                     f'  Not sure, so this screens as "{self.label(condition_id)}", the '
@@ -378,24 +471,8 @@ class Questionnaire:
         """The condition whose screening (alone, over the types, regions and setting
         answered so far) is strictest: the worst verdict, then the most excluded and
         cautioned cells; the first on a tie."""
-        from massage_screen.evaluate import screen
-        from massage_screen.model import Verdict
-
-        def strictness(condition_id: str) -> tuple[int, int, int]:
-            patient = Patient(
-                (GivenCondition(condition_id, condition_id),),
-                self.answers.types,
-                self.answers.regions,
-                self.answers.setting,
-            )
-            verdicts = [cell.verdict for cell in screen(self.rule_base, patient).results]
-            return (
-                max((v.severity for v in verdicts), default=0),
-                verdicts.count(Verdict.EXCLUDED),
-                verdicts.count(Verdict.CAUTIONED),
-            )
-
-        return max(condition_ids, key=strictness)  # max keeps the first of equals
+        scope = Patient((), self.answers.types, self.answers.regions, self.answers.setting)
+        return stricter_choice(self.rule_base, condition_ids, scope)
 
     def ask_sites(self, text: str, condition_id: str) -> list[str]:
         regions = self.rule_base.regions
@@ -479,6 +556,8 @@ class Questionnaire:
         for given in reported:
             condition_id, _, site = given.partition("@")
             label = rule_base.condition(condition_id).label
+            if given in self.answers.unsure:
+                label += " (not sure which; the stricter)"
             parts.append(
                 f"{label} ({rule_base.region(site).short_label.lower()})" if site else label
             )

@@ -491,6 +491,7 @@ def describe_conditions(screening: Screening, *, as_given: bool) -> str:
         return "none reported"
     return "; ".join(
         c.entry.label
+        + (" (not sure which; screened as the stricter)" if c.unsure_of and not as_given else "")
         + (f" on the {c.site.short_label.lower()}" if c.site and c.site_limits else "")
         + (
             f" (given on the {c.site.short_label.lower()}: it concerns the whole body, so it "

@@ -162,3 +162,82 @@ def test_what_counts_as_a_negation(typed: str, negation: bool) -> None:
     from massage_screen.names import negated
 
     assert negated(typed) is negation
+
+
+class TestNotSureIsRecordedAsNotSure:
+    """A "not sure" answer screens as the stricter choice, and says so in the report and
+    the saved answers, which replay to the same screening."""
+
+    REPLIES = ["3", "1", "", "no", "no", "no", "no", "yes", "1", "not sure", "no", "yes"]
+
+    def walk(self):  # type: ignore[no-untyped-def]
+        from massage_screen.loader import load_rule_base
+        from massage_screen.questionnaire import Questionnaire
+
+        rule_base = load_rule_base()
+        said: list[str] = []
+        replies = list(self.REPLIES)
+        answers = Questionnaire(rule_base, lambda _p: replies.pop(0), said.append).run()
+        assert not replies
+        return rule_base, answers, said
+
+    def test_the_report_says_not_sure_and_what_it_was_screened_as(self) -> None:
+        from massage_screen.evaluate import screen
+        from massage_screen.report import describe_conditions
+
+        rule_base, answers, said = self.walk()
+        assert answers.gates["spine"] == ("osteochondrosis-exacerbation",)
+        screening = screen(rule_base, answers.patient())
+        text = describe_conditions(screening, as_given=True)
+        assert '(given as "osteochondrosis (not sure which; screened as the stricter: ' in text
+        assert '(given as "osteochondrosis-exacerbation")' not in text
+        assert any("(not sure which; the stricter)" in line for line in said)
+        assert describe_conditions(screening, as_given=False) == (
+            "Flare-up (acute stage) of osteochondrosis or another back condition "
+            "(not sure which; screened as the stricter)"
+        )
+
+    def test_the_saved_answers_say_not_sure_and_replay_the_same(self) -> None:
+        import yaml
+
+        from massage_screen.evaluate import screen
+        from massage_screen.questionnaire import answers_from_document
+
+        rule_base, answers, _ = self.walk()
+        document = answers.to_document()
+        assert document["gates"]["spine"] == ["osteochondrosis: not sure"]
+        replayed = answers_from_document(yaml.safe_load(yaml.safe_dump(document)), rule_base)
+        assert replayed.gates == answers.gates
+        assert replayed.unsure == answers.unsure
+        assert screen(rule_base, replayed.patient()) == screen(rule_base, answers.patient())
+
+    def test_a_chosen_stage_is_not_marked_not_sure(self) -> None:
+        from massage_screen.loader import load_rule_base
+        from massage_screen.questionnaire import answers_from_document
+
+        rule_base = load_rule_base()
+        document = {
+            "regions": ["lumbar"],
+            "types": ["classical"],
+            "setting": None,
+            "gates": {gate.id: "no" for gate in rule_base.gates},
+        }
+        document["gates"]["spine"] = ["osteochondrosis-exacerbation", "sciatica: don't know"]
+        answers = answers_from_document(document, rule_base)
+        assert "osteochondrosis-exacerbation" not in answers.unsure
+        assert list(answers.unsure.values()) == ["radiculitis"]
+        assert answers.to_document()["gates"]["spine"] == [
+            "osteochondrosis-exacerbation",
+            "radiculitis: not sure",
+        ]
+
+    def test_not_sure_of_a_plain_condition_is_an_error(self) -> None:
+        from massage_screen.loader import load_rule_base
+        from massage_screen.names import InputError
+        from massage_screen.questionnaire import answers_from_document
+
+        rule_base = load_rule_base()
+        gates: dict[str, object] = {gate.id: "no" for gate in rule_base.gates}
+        gates["acute-illness"] = ["fever: not sure"]
+        with pytest.raises(InputError, match="only an ambiguous term"):
+            answers_from_document({"gates": gates}, rule_base)
