@@ -10,6 +10,7 @@ from typing import Any
 
 from massage_screen.model import Citation, Conflict, Effect, Entry, Rule, RuleBase
 from massage_screen.names import InputError, Names, UnknownNameError, normalise
+from massage_screen.sanitise import shown
 from massage_screen.source import Article, Passage, passage, plain_text
 
 SCHEMA = "massage-screen/explanation/1"
@@ -108,7 +109,8 @@ def _unknown(
     if not others:
         return condition_error
     suggestions = [f"{s} (condition)" for s in condition_error.suggestions] + others
-    return InputError(f'unknown name "{text}"; did you mean: ' + "; ".join(suggestions[:6]) + "?")
+    did_you_mean = "; ".join(suggestions[:6])
+    return InputError(f'unknown name "{shown(text)}"; did you mean: {did_you_mean}?')
 
 
 def _view(rule_base: RuleBase, articles: Mapping[str, Article], rule: Rule) -> RuleView:

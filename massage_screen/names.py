@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from massage_screen.model import Ambiguity, Entry, GivenCondition, Patient, RuleBase
-from massage_screen.sanitise import shown
+from massage_screen.sanitise import one_line, shown
 
 _IGNORED = re.compile(r"[\s\-_]+")
 
@@ -245,7 +245,13 @@ def plausible(typed: str, names: tuple[str, ...]) -> bool:
 
 
 class InputError(ValueError):
-    """The user's input cannot be understood; the message is one line, fit for stderr."""
+    """The user's input cannot be understood; the message is one line, fit for stderr.
+
+    Whatever the message holds, it is made one line and bounded here (see
+    `sanitise.one_line`): control characters escaped, cut after MESSAGE_LIMIT characters."""
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(one_line(str(message)))
 
 
 class UnknownNameError(InputError):

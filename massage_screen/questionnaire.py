@@ -31,8 +31,9 @@ _LIST_ITEM = re.compile(r"^(\s*(?:\d+\.\s+|[-•]\s+)?)")
 
 
 def is_number(text: str) -> bool:
-    """Only the ASCII digits 0-9: "²" and "٣" pass str.isdigit() but not int()."""
-    return text.isascii() and text.isdigit()
+    """Only the ASCII digits 0-9: "²" and "٣" pass str.isdigit() but not int(); and at
+    most six of them (int() refuses more than 4300 digits, and no list is that long)."""
+    return text.isascii() and text.isdigit() and len(text) <= 6
 
 
 def split_answer(answer: str) -> list[str]:
@@ -330,12 +331,14 @@ class Questionnaire:
 
     @staticmethod
     def _pick(part: str, entries: tuple[Entry, ...], resolve: Callable[[str], str]) -> str:
+        if part.isascii() and part.isdigit() and not is_number(part):
+            raise InputError(f"there is no number {shown(part)}")
         if part.isdigit() and not is_number(part):
-            raise InputError(f'"{part}" is not a number here: please type the digits 0-9')
+            raise InputError(f'"{shown(part)}" is not a number here: please type the digits 0-9')
         if is_number(part):
             if 1 <= int(part) <= len(entries):
                 return entries[int(part) - 1].id
-            raise InputError(f"there is no number {part}")
+            raise InputError(f"there is no number {shown(part)}")
         return resolve(part)
 
     # the steps ------------------------------------------------------------------------------

@@ -46,8 +46,11 @@ def shown(name: str, limit: int = NAME_LIMIT) -> str:
 
 
 def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
-    """A whole message fit for one line on stderr: escaped and cut after `limit` characters."""
-    return shown(message, limit)
+    """A whole message fit for one line on stderr: escaped, then cut after `limit`
+    characters (with "…"), so it is at most `limit` + 1 characters however many control
+    characters it held."""
+    text = escaped(message)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def clean_name(name: str) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from massage_screen.names import InputError
+from massage_screen.sanitise import shown
 
 #: Lines shown at most for one paragraph; a longer block (a long bulleted list) is cut to a
 #: window around the lines asked for.
@@ -106,14 +107,14 @@ def find_article(articles: Mapping[str, Article], seed: str) -> Article:
     close = difflib.get_close_matches(wanted, [a.name for a in articles.values()], n=1, cutoff=0.6)
     hint = f"did you mean {close[0]}? " if close else ""
     available = ", ".join(f"{a.prefix} ({a.title})" for a in articles.values())
-    raise SourceError(f'unknown seed "{seed}"; {hint}the seeds are: {available}')
+    raise SourceError(f'unknown seed "{shown(seed)}"; {hint}the seeds are: {available}')
 
 
 def parse_location(articles: Mapping[str, Article], text: str) -> tuple[Article, int | None]:
     """Parse SEED or SEED:LINE into the article and the line (None for the whole article)."""
     seed, colon, line_text = text.rpartition(":") if ":" in text else (text, "", "")
     if not seed.strip():
-        raise SourceError(f'bad location "{text}": expected SEED or SEED:LINE')
+        raise SourceError(f'bad location "{shown(text)}": expected SEED or SEED:LINE')
     article = find_article(articles, seed)
     if not colon:
         return article, None

@@ -168,7 +168,7 @@ class TestNotSureIsRecordedAsNotSure:
     """A "not sure" answer screens as the stricter choice, and says so in the report and
     the saved answers, which replay to the same screening."""
 
-    REPLIES = ["3", "1", "", "no", "no", "no", "no", "yes", "1", "not sure", "no", "yes"]
+    REPLIES = ("3", "1", "", "no", "no", "no", "no", "yes", "1", "not sure", "no", "yes")
 
     def walk(self):  # type: ignore[no-untyped-def]
         from massage_screen.loader import load_rule_base
@@ -241,3 +241,107 @@ class TestNotSureIsRecordedAsNotSure:
         gates["acute-illness"] = ["fever: not sure"]
         with pytest.raises(InputError, match="only an ambiguous term"):
             answers_from_document({"gates": gates}, rule_base)
+
+
+HOSTILE_NAMES = [
+    "fever\n# Injected heading",
+    "x" * 5000,
+    "\x1b[2J" * 3000,
+    "back pain\n" * 500,
+    "fever@lum\nbar\n" + "y" * 5000,
+    "\u202eevil" * 1000,
+]
+ONE_LINE_LIMIT = 1100  # "massage-screen: error: " and MESSAGE_LIMIT characters
+
+
+def assert_one_bounded_line(stderr: str) -> None:
+    assert stderr.startswith("massage-screen: error: ")
+    assert stderr.endswith("\n") and stderr.count("\n") == 1, stderr[:300]
+    assert "\r" not in stderr and "\x1b" not in stderr
+    assert len(stderr.encode("utf-8")) <= ONE_LINE_LIMIT * 4
+
+
+@pytest.mark.parametrize("index", range(len(HOSTILE_NAMES)))
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check", "-c"],
+        ["check", "-t"],
+        ["check", "-r"],
+        ["check", "--setting"],
+        ["explain"],
+        ["source"],
+        ["check", "-c", "fever", "--format"],
+        ["--show-completion"],
+    ],
+)
+def test_every_error_is_one_bounded_line_through_clirunner(command: list[str], index: int) -> None:
+    name = HOSTILE_NAMES[index]
+    result = runner.invoke(app, [*command, name])
+    if result.exit_code in (0, 10, 20):  # a name the tool understood (after cleaning)
+        return
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert_one_bounded_line(result.stderr)
+
+
+@pytest.mark.parametrize("index", range(len(HOSTILE_NAMES)))
+def test_every_error_is_one_bounded_line_through_the_installed_script(index: int) -> None:
+    import subprocess
+
+    from .test_cli import console_script
+
+    for command in (["check", "-c"], ["explain"], ["check", "-r"]):
+        done = subprocess.run(
+            [console_script(), *command, HOSTILE_NAMES[index]],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode in (0, 10, 20):
+            continue
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert_one_bounded_line(done.stderr)
+
+
+@pytest.mark.parametrize("index", range(len(HOSTILE_NAMES)))
+def test_name_errors_from_the_api_are_one_bounded_line(index: int) -> None:
+    from massage_screen import InputError, Names, load_rule_base
+    from massage_screen.names import AmbiguousNameError, UnknownNameError
+
+    rule_base = load_rule_base()
+    names = Names.of(rule_base)
+    name = HOSTILE_NAMES[index]
+    for attempt in (
+        lambda: names.patient(rule_base, [name], [], [], None),
+        lambda: names.patient(rule_base, [], [name], [], None),
+        lambda: names.patient(rule_base, [], [], [name], None),
+        lambda: names.patient(rule_base, [], [], [], name),
+    ):
+        try:
+            attempt()
+        except InputError as error:
+            message = str(error)
+            assert "\n" not in message and "\x1b" not in message and "\u202e" not in message
+            assert len(message) <= 1001
+    for error in (
+        UnknownNameError("condition", name, ()),
+        AmbiguousNameError(name, rule_base.ambiguities[0]),
+        InputError(f"anything {name}"),
+    ):
+        assert "\n" not in str(error) and len(str(error)) <= 1001
+
+
+def test_the_questionnaire_s_retry_messages_are_bounded() -> None:
+    from massage_screen.loader import load_rule_base
+    from massage_screen.questionnaire import Questionnaire
+
+    said: list[str] = []
+    replies = ["²" * 5000, "x\x1b[2J" * 2000, "9" * 5000, "", "", ""]
+    replies += ["no"] * 6 + ["yes"]
+    Questionnaire(load_rule_base(), lambda _p: replies.pop(0), said.append).run()
+    assert not replies
+    retries = [line for line in said if "Try again" in line or "no number" in line]
+    assert len(retries) == 3
+    assert all(len(line) <= 300 and "\x1b" not in line for line in retries)
