@@ -25,6 +25,9 @@ MAX_DEPTH = 16
 STDIN = "-"
 
 
+TOO_DEEP = f"the document nests deeper than {MAX_DEPTH} levels"
+
+
 class AnswersFileError(InputError):
     """The answers file cannot be read or parsed; the message starts with its name."""
 
@@ -38,13 +41,13 @@ def read_answers(path: Path | str, stdin: BinaryIO | None = None) -> Any:
     most MAX_BYTES of UTF-8 holding one document within the limits above.
     """
     name = str(path)
-    shown_name = "standard input" if name == STDIN else f"answers file {shown(name)}"
+    shown_name = "standard input" if name == STDIN else shown(name)  # "answers.yaml: ..."
     if name == STDIN:
         data = _read_stream(stdin if stdin is not None else sys.stdin.buffer, shown_name)
     else:
         data = _read_regular_file(name, shown_name)
     if len(data) > MAX_BYTES:
-        raise AnswersFileError(f"{shown_name} is larger than {MAX_BYTES // 1024} KiB")
+        raise AnswersFileError(f"{shown_name}: the file is larger than {MAX_BYTES // 1024} KiB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -69,11 +72,11 @@ def _read_regular_file(name: str, shown_name: str) -> bytes:
     try:
         descriptor = os.open(name, flags)
     except OSError as error:
-        raise AnswersFileError(f"cannot read {shown_name}: {error.strerror or error}") from None
+        raise AnswersFileError(f"{shown_name}: cannot read it: {error.strerror or error}") from None
     try:
         mode = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(mode):
-            raise AnswersFileError(f"{shown_name} is not a regular file ({_kind(mode)})")
+            raise AnswersFileError(f"{shown_name}: this is not a regular file ({_kind(mode)})")
         chunks: list[bytes] = []
         size = 0
         while size <= MAX_BYTES:
@@ -84,7 +87,7 @@ def _read_regular_file(name: str, shown_name: str) -> bytes:
             size += len(chunk)
         return b"".join(chunks)
     except OSError as error:
-        raise AnswersFileError(f"cannot read {shown_name}: {error.strerror or error}") from None
+        raise AnswersFileError(f"{shown_name}: cannot read it: {error.strerror or error}") from None
     finally:
         os.close(descriptor)
 
@@ -93,7 +96,7 @@ def _read_stream(stream: BinaryIO, shown_name: str) -> bytes:
     try:
         return stream.read(MAX_BYTES + 1) or b""
     except (OSError, ValueError) as error:
-        raise AnswersFileError(f"cannot read {shown_name}: {error}") from None
+        raise AnswersFileError(f"{shown_name}: cannot read it: {error}") from None
 
 
 def _kind(mode: int) -> str:
@@ -117,7 +120,7 @@ def _check_depth(document: Any, shown_name: str) -> None:
         for child in children if isinstance(node, (dict, list)) else ():
             if isinstance(child, (dict, list)):
                 if depth + 1 > MAX_DEPTH:
-                    raise AnswersFileError(f"{shown_name} nests deeper than {MAX_DEPTH} levels")
+                    raise AnswersFileError(f"{shown_name}: {TOO_DEEP}")
                 stack.append((child, depth + 1))
 
 
@@ -146,7 +149,7 @@ def _parse_json(text: str, shown_name: str) -> Any:
             f"{shown_name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
         ) from None
     except RecursionError:
-        raise AnswersFileError(f"{shown_name} nests deeper than {MAX_DEPTH} levels") from None
+        raise AnswersFileError(f"{shown_name}: {TOO_DEEP}") from None
     except ValueError as error:  # e.g. an integer with more digits than Python converts
         raise AnswersFileError(f"{shown_name}: not valid JSON: {shown(str(error))}") from None
 

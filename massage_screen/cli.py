@@ -95,10 +95,28 @@ class _Group(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
 
+#: options of massage-screen itself, and how to give them
+TOP_LEVEL_OPTIONS = {
+    "--version": "massage-screen --version",
+    "--show-completion": "massage-screen --show-completion SHELL",
+    "--install-completion": "massage-screen --install-completion SHELL",
+}
+
+
 def usage_message(error: Any) -> str:
     """A click error as one short line: which option, what is wrong, where to look."""
     message = re.sub(r"\b[Vv]alue error, ", "", error.format_message()).strip()
     param = getattr(error, "param", None)
+    option = getattr(error, "option_name", None)
+    ctx = getattr(error, "ctx", None)
+    if (
+        type(error).__name__ == "NoSuchOption"
+        and option in TOP_LEVEL_OPTIONS
+        and ctx is not None
+        and ctx.parent is not None
+    ):  # "check --version": a top-level option given to a command
+        usage = TOP_LEVEL_OPTIONS[option]
+        return f"{option} is an option of massage-screen itself, not of a command: {usage}"
     if type(error).__name__ == "MissingParameter" and param is not None:
         opts = [n for n in getattr(param, "opts", ()) if n.startswith("-")]
         what = f"option {max(opts, key=len)}" if opts else (param.metavar or param.name or "")
@@ -112,7 +130,6 @@ def usage_message(error: Any) -> str:
     else:
         message = message[:1].lower() + message[1:]
         message = message.rstrip(".")
-    ctx = getattr(error, "ctx", None)
     path = ctx.command_path.split()[1:] if ctx is not None else []
     where = " ".join(["massage-screen", *path, "--help"])
     return f"{message} (see {where})"
@@ -813,7 +830,8 @@ def questionnaire(
     rule_base = load(rules)
     if answers is not None:
         try:
-            answered = answers_from_document(read_answers(answers), rule_base)
+            source = "standard input" if str(answers) == "-" else str(answers)
+            answered = answers_from_document(read_answers(answers), rule_base, source)
         except InputError as error:
             _fail(str(error), ExitCode.BAD_INPUT)
         screening = stamped(screen(rule_base, answered.patient()), patient_label, screener)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -235,6 +236,23 @@ class Record:
 # --- the loader --------------------------------------------------------------------------------
 
 
+def _same_dir(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+def display_path(path: Path) -> str:
+    """`path` as it opens from the current directory: relative to it when below it,
+    otherwise absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except (ValueError, OSError):
+        return absolute.as_posix()
+
+
 class _Loader:
     def __init__(self, rules_dir: Path, seeds_dir: Path) -> None:
         self.rules_dir = rules_dir
@@ -242,7 +260,11 @@ class _Loader:
         self.problems: list[Problem] = []
         self.seeds: dict[str, Seed] = {}
         self.broken_seeds: set[str] = set()  # seeds that exist but could not be read
-        self.display_root = rules_dir.parent
+        # the bundled rule base's files are shown as "rules/..."; any other as a path that
+        # opens from the current directory (relative to it when below it, else absolute)
+        self.display_root: Path | None = (
+            rules_dir.parent if _same_dir(rules_dir, default_rules_dir()) else None
+        )
         self.rule_nodes: dict[str, tuple[str, MarkedMap]] = {}  # rule id -> where it is
         self.words: dict[str, RegionWord] = {}
         self.broken_words: set[str] = set()  # region words already reported as invalid
@@ -251,10 +273,12 @@ class _Loader:
     # problems -------------------------------------------------------------------------------
 
     def _display(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.display_root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        if self.display_root is not None:
+            try:
+                return path.relative_to(self.display_root).as_posix()
+            except ValueError:
+                pass
+        return display_path(path)
 
     def problem(self, file: str, at: Any, message: str, code: str, key: str | None = None) -> None:
         line, column = getattr(at, "line", 1), getattr(at, "column", 1)

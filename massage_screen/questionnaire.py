@@ -14,7 +14,7 @@ from typing import Any
 
 from massage_screen.model import Entry, Gate, GivenCondition, Patient, RuleBase
 from massage_screen.names import InputError, Names
-from massage_screen.sanitise import shown
+from massage_screen.sanitise import one_line, shown
 
 ANSWERS_SCHEMA = "massage-screen/answers/1"
 BACK_WORDS = frozenset({"back", "b", "<"})
@@ -143,11 +143,22 @@ class Answers:
         }
 
 
-def answers_from_document(document: Any, rule_base: RuleBase) -> Answers:
+def answers_from_document(
+    document: Any, rule_base: RuleBase, source: str = "answers file"
+) -> Answers:
     """Validate a saved answers document (fail closed: every gate must be answered).
 
-    Names may be ids, labels or aliases; raises InputError naming the first problem.
+    Names may be ids, labels or aliases; raises InputError naming the first problem, its
+    message starting with `source` (the file's name: "answers.yaml: unknown condition ...").
     """
+    try:
+        return _answers_from_document(document, rule_base)
+    except InputError as error:
+        message = str(error).removeprefix("answers file: ")
+        raise InputError(f"{one_line(source, 200)}: {message}") from None
+
+
+def _answers_from_document(document: Any, rule_base: RuleBase) -> Answers:
     if not isinstance(document, Mapping):
         raise InputError("answers file: expected a mapping at the top level")
     if document.get("schema", ANSWERS_SCHEMA) != ANSWERS_SCHEMA:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -345,3 +346,84 @@ def test_the_questionnaire_s_retry_messages_are_bounded() -> None:
     retries = [line for line in said if "Try again" in line or "no number" in line]
     assert len(retries) == 3
     assert all(len(line) <= 300 and "\x1b" not in line for line in retries)
+
+
+class TestMinor:
+    def test_help_names_list_ambiguous(self) -> None:
+        result = runner.invoke(app, ["--help"], terminal_width=200)
+        assert "(or types, regions, settings, rules, ambiguous)" in " ".join(result.stdout.split())
+
+    def test_validate_names_files_that_open_from_the_current_directory(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import shutil
+
+        from .conftest import ROOT
+
+        shutil.copytree(ROOT / "rules", tmp_path / "copy" / "rules")
+        shutil.copytree(ROOT / "seeds", tmp_path / "copy" / "seeds")
+        skin = tmp_path / "copy" / "rules" / "groups" / "skin.yaml"
+        skin.write_text(skin.read_text().replace("kind: absolute", "kind: passing", 1))
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        for cwd, shown_as in (
+            (elsewhere, f"{tmp_path}/copy/rules/groups/skin.yaml:"),
+            (tmp_path, "copy/rules/groups/skin.yaml:"),
+        ):
+            monkeypatch.chdir(cwd)
+            result = runner.invoke(app, ["validate", "--rules", str(tmp_path / "copy" / "rules")])
+            assert result.exit_code == 3
+            problems = result.stderr.splitlines()[1:]
+            assert problems and all(p.startswith(shown_as) for p in problems), problems
+            assert Path(problems[0].split(":")[0]).is_file()
+
+    def test_the_bundled_rule_base_is_still_named_rules(self) -> None:
+        from massage_screen.loader import _Loader, default_rules_dir
+
+        rules = default_rules_dir()
+        loader = _Loader(rules, rules.parent / "seeds")
+        assert loader._display(rules / "groups" / "skin.yaml") == "rules/groups/skin.yaml"
+
+    @pytest.mark.parametrize(
+        "text, starts",
+        [
+            ("gates:\n  acute-illness: [fevr]\n", 'answers.yaml: unknown condition "fevr"'),
+            ("gates:\n  x: [\n", "answers.yaml:3:1: not valid YAML"),
+            ("regions: all\n", 'answers.yaml: "gates" must map'),
+            ("a: 1\na: 2\n", "answers.yaml:2:1: duplicate key"),
+        ],
+    )
+    def test_answers_file_errors_begin_with_the_file_name(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, starts: str
+    ) -> None:
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "answers.yaml").write_text(text)
+        result = runner.invoke(app, ["questionnaire", "--answers", "answers.yaml"])
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"massage-screen: error: {starts}"), result.stderr
+
+    def test_answers_file_errors_through_the_installed_script(self, tmp_path: Path) -> None:
+        import subprocess
+
+        from .test_cli import console_script
+
+        (tmp_path / "answers.yaml").write_text("gates:\n  acute-illness: [no fever]\n")
+        done = subprocess.run(
+            [console_script(), "questionnaire", "--answers", "answers.yaml"],
+            capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        )
+        assert done.returncode == 2
+        assert done.stderr == (
+            'massage-screen: error: answers.yaml: unknown condition "no fever"; '
+            "run `massage-screen list conditions` to see them all\n"
+        )
+
+    @pytest.mark.parametrize("command", ["check", "explain", "validate", "list"])
+    def test_version_after_a_command_says_where_it_goes(self, command: str) -> None:
+        result = runner.invoke(app, [command, "--version"])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "massage-screen: error: --version is an option of massage-screen itself, not of a "
+            "command: massage-screen --version\n"
+        )
+        assert "--region" not in result.stderr
