@@ -67,8 +67,11 @@ def minimal() -> RuleBase:
 
 
 @pytest.fixture
-def rules_copy(tmp_path: Path) -> Path:
-    """A writable copy of the minimal rule base, with the real seeds beside it."""
+def rules_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable copy of the minimal rule base, with the real seeds beside it, run from
+    the folder that holds both (so its problems are named "rules/...", as from the
+    current directory)."""
+    monkeypatch.chdir(tmp_path)
     target = tmp_path / "rules"
     shutil.copytree(MINIMAL, target)
     shutil.copytree(SEEDS, tmp_path / "seeds")

@@ -221,7 +221,7 @@ class TestCommand:
         result = self.run("--answers", str(path))
         assert result.exit_code == 2
         assert (
-            result.stderr == f"massage-screen: error: answers file {path}:2:1: not valid YAML: "
+            result.stderr == f"massage-screen: error: {path}:2:1: not valid YAML: "
             "expected the node content, but found '<stream end>'\n"
         )
 
