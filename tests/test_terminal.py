@@ -74,7 +74,7 @@ def test_ctrl_c_or_end_of_input_leaves_cleanly_with_130_and_no_file(
     child = spawn("--rules", str(MINIMAL), cwd=tmp_path)
     child.expect("Regions")
     child.sendline("")
-    child.expect("Massage types")
+    child.expect(r"Massage types \(numbers or names.*\) $")  # waiting at the prompt itself
     getattr(child, leave)()
     child.expect("screening cancelled; nothing was saved.")
     child.expect(pexpect.EOF)
