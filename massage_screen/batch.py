@@ -23,7 +23,7 @@ from massage_screen.indexed import VERDICTS as _VERDICTS
 from massage_screen.indexed import RuleIndex
 from massage_screen.model import Citation, RuleBase, Verdict
 from massage_screen.names import InputError, Names
-from massage_screen.sanitise import clean_name
+from massage_screen.sanitise import clean_name, shown
 
 #: A longer input line is a bad record (and is skipped without being held in memory).
 MAX_LINE_BYTES = 256 * 1024
@@ -58,7 +58,16 @@ def format_for(name: str) -> InputFormat | None:
 
 
 class BatchInputError(InputError):
-    """The input as a whole cannot be read (for example a CSV file without its header)."""
+    """The input as a whole cannot be read (for example a CSV file without its header);
+    `line` is the input line it is about, when there is one."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class OutputIsInputError(BatchInputError):
+    """The output would overwrite the input file (`-o` names the file being read)."""
 
 
 class Patient(NamedTuple):
@@ -113,9 +122,25 @@ def bounded_lines(stream: IO[bytes]) -> Iterator[tuple[int, str, str | None]]:
             yield number, "", "line is not UTF-8"
 
 
+class _DuplicateKeyError(ValueError):
+    """A JSON object names one key twice."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKeyError(f'duplicate key "{shown(key)}"')
+            seen.add(key)
+    return value
+
+
 def read_jsonl(stream: IO[bytes]) -> Iterator[Patient | BadRecord]:
-    """Patients from JSON Lines: one object per line; blank lines are skipped."""
-    decode = json.JSONDecoder().decode
+    """Patients from JSON Lines: one object per line; blank lines are skipped. A line that
+    is not JSON, nests too deeply or names a key twice is a bad record."""
+    decode = json.JSONDecoder(object_pairs_hook=_no_duplicates).decode
     for number, text, problem in bounded_lines(stream):
         if problem is not None:
             yield BadRecord(number, problem)
@@ -124,6 +149,12 @@ def read_jsonl(stream: IO[bytes]) -> Iterator[Patient | BadRecord]:
             continue
         try:
             value = decode(text)
+        except _DuplicateKeyError as error:
+            yield BadRecord(number, str(error))
+            continue
+        except RecursionError:
+            yield BadRecord(number, "not valid JSON: nested too deeply")
+            continue
         except ValueError as error:
             yield BadRecord(number, f"not valid JSON: {getattr(error, 'msg', error)}")
             continue
@@ -134,24 +165,32 @@ _FIELD_SET = frozenset(FIELDS)
 
 
 def _patient(number: int, value: Any) -> Patient | BadRecord:
+    """A record from a decoded JSON line: only the documented fields, each of its type (a
+    value of another type is refused, never read as "not given")."""
     if type(value) is not dict:
         return BadRecord(number, "expected a JSON object")
     record_id = value.get("id")
     if type(record_id) is not str and type(record_id) is not int:
         return BadRecord(number, '"id" must be a string or an integer')
+    if type(record_id) is str and not record_id.strip():
+        return BadRecord(number, '"id" must not be empty')
     if not _FIELD_SET.issuperset(value):
         unknown = next(k for k in value if k not in _FIELD_SET)
         return BadRecord(
-            number, f'unknown field "{unknown}"; expected: {", ".join(FIELDS)}', record_id
+            number,
+            f'unknown field "{shown(unknown)}"; expected: {", ".join(FIELDS)}',
+            record_id,
         )
     lists: list[tuple[str, ...]] = []
     for name in LIST_FIELDS:
-        items = value.get(name) or ()
-        if type(items) is not list and items != ():
-            return BadRecord(number, f'"{name}" must be a list of strings', record_id)
-        for item in items:
-            if type(item) is not str:
-                return BadRecord(number, f'"{name}" must be a list of strings', record_id)
+        items = value.get(name)
+        if items is None:
+            lists.append(())
+            continue
+        if type(items) is not list or any(type(item) is not str for item in items):
+            return BadRecord(
+                number, f'"{name}" must be a list of strings (or left out, or null)', record_id
+            )
         lists.append(tuple(items))
     setting = value.get("setting")
     if setting is not None:
@@ -180,20 +219,20 @@ def read_csv(stream: IO[bytes]) -> Iterator[Patient | BadRecord]:
     except StopIteration:
         return
     except csv.Error as error:
-        raise BatchInputError(f"line 1: the CSV header cannot be read: {error}") from None
+        raise BatchInputError(f"the CSV header cannot be read: {error}", 1) from None
     if any(problem for _, problem in pending):
-        raise BatchInputError(f"line 1: {next(p for _, p in pending if p)}")
+        raise BatchInputError(str(next(p for _, p in pending if p)), 1)
     columns = [name.strip().lower() for name in header]
     unknown = [c for c in columns if c not in FIELDS]
     if unknown:
         raise BatchInputError(
-            f'line 1: unknown CSV column "{unknown[0]}"; expected: {", ".join(FIELDS)}'
+            f'unknown CSV column "{shown(unknown[0])}"; expected: {", ".join(FIELDS)}', 1
         )
     missing = [c for c in ("id", "conditions") if c not in columns]
     if missing:
-        raise BatchInputError(f'line 1: the CSV header has no "{missing[0]}" column')
+        raise BatchInputError(f'the CSV header has no "{missing[0]}" column', 1)
     if len(set(columns)) != len(columns):
-        raise BatchInputError("line 1: a CSV column is named twice")
+        raise BatchInputError("a CSV column is named twice", 1)
     pending.clear()
     while True:
         try:
@@ -795,7 +834,14 @@ class LineWriter:
             self._stream.close()
 
     def discard(self) -> None:
-        """Drop a temporary file (after an error or an interruption)."""
+        """After an error or an interruption: drop a temporary file, or else write the lines
+        already buffered (to stdout, a device or a file rewritten in place)."""
+        if self._temporary is None:
+            import contextlib
+
+            with contextlib.suppress(OSError, ValueError):  # ValueError: already closed
+                self.flush()
+            return
         if self._temporary is not None:
             import contextlib
 
@@ -821,15 +867,20 @@ def screen_file(
     as `massage-screen batch` does. A file output is complete or absent, also after SIGTERM
     or SIGHUP (`files.Terminated` is raised) or Ctrl-C.
 
-    Raises BatchInputError when the input cannot be read, OutputError when the output cannot
-    be written; a broken pipe on stdout stays a BrokenPipeError.
+    Raises OutputIsInputError (before opening the output) when the output is the input file,
+    BatchInputError when the input cannot be read, OutputError when the output cannot be
+    written; a broken pipe on stdout stays a BrokenPipeError. When an error or an interruption
+    ends the run, the lines already screened still reach stdout (or a device, or a file
+    rewritten in place); a file written atomically is left as it was.
     """
     import sys
 
-    from massage_screen.files import _cleanup_on_termination, is_stdout
+    from massage_screen.files import _cleanup_on_termination, is_stdout, same_file, status_of
 
     stream = open_input(input_file)
     try:
+        if same_file(status_of(input_file, stream), output):
+            raise OutputIsInputError("the output is the input file")
         writer = LineWriter(*((sys.stdout, None) if is_stdout(output) else (None, output)))
         try:
             with _cleanup_on_termination():

@@ -776,10 +776,14 @@ def batch(
             progress=batching.wants_progress(input_file, quiet=quiet, stderr=sys.stderr),
             on_error=show_error,
         )
+    except batching.OutputIsInputError:
+        _fail(_output_is_input(output, input_file), ExitCode.CANNOT_WRITE)
     except batching.BatchInputError as error:
-        _fail(str(error), ExitCode.BAD_INPUT)
+        where = f"{input_file}:{error.line}: " if error.line is not None else ""
+        _fail(f"{where}{error}", ExitCode.BAD_INPUT)
     except batching.OutputError as error:
-        _fail(f"cannot write {output}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
+        where = "to standard output" if to_stdout(output) else escaped(str(output))
+        _fail(f"cannot write {where}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
     if shown > 10:
         typer.echo(f"massage-screen: ... {shown - 10} more errors in the output", err=True)
     if not quiet:
@@ -787,6 +791,13 @@ def batch(
     if summary.errors:
         raise typer.Exit(ExitCode.BAD_INPUT)
     raise typer.Exit(VERDICT_EXIT[summary.worst.value])
+
+
+def _output_is_input(output: Path | None, input_file: str | Path) -> str:
+    """The error for an output that would overwrite the input file it is read from."""
+    source = "standard input" if str(input_file) == "-" else escaped(str(input_file))
+    where = "standard output" if to_stdout(output) else f"-o {escaped(str(output))}"
+    return f"{where} is the input file ({source}); write the output to another file"
 
 
 ANSWER_SUFFIXES = (".yaml", ".yml")
@@ -829,6 +840,10 @@ def questionnaire(
 
     rule_base = load(rules)
     if answers is not None:
+        from massage_screen.files import same_file, status_of
+
+        if output is not None and same_file(status_of(answers), output):
+            _fail(_output_is_input(output, answers), ExitCode.CANNOT_WRITE)
         try:
             source = "standard input" if str(answers) == "-" else str(answers)
             answered = answers_from_document(read_answers(answers), rule_base, source)
@@ -981,7 +996,7 @@ class _ClosedStdout(io.TextIOBase):
     def write(self, text: str) -> int:
         if not text:
             return 0
-        raise StdoutClosedError(errno.EBADF, "standard output is closed")
+        raise StdoutClosedError(errno.EBADF, "it is closed")
 
 
 def _prepare_streams() -> None:

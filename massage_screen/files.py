@@ -33,6 +33,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 STDOUT = "-"
 """The name that means standard output (`-o -`)."""
@@ -51,6 +52,36 @@ class Terminated(BaseException):
 def is_stdout(path: Path | str | None) -> bool:
     """True when `path` means standard output: no path, or `-`."""
     return path is None or str(path) == STDOUT
+
+
+def same_file(source: os.stat_result | None, output: Path | str | None) -> bool:
+    """True when writing `output` (None or "-": standard output) would write into the
+    regular file whose status is `source` (the input being read): same device and inode,
+    however it is named (the same path, a symlink, a hard link, /dev/fd/N). Check this
+    before opening the output, which may truncate it."""
+    import sys
+
+    if source is None or not stat.S_ISREG(source.st_mode):
+        return False
+    try:
+        target = os.fstat(sys.stdout.fileno()) if is_stdout(output) else os.stat(str(output))
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (target.st_dev, target.st_ino) == (source.st_dev, source.st_ino)
+
+
+def status_of(name: Path | str, stream: object = None) -> os.stat_result | None:
+    """The status of the input `name` ("-": standard input), or of the open `stream`; None
+    when it has none (a stream without a descriptor) or cannot be read."""
+    import sys
+
+    try:
+        if stream is None and str(name) != STDOUT:
+            return os.stat(str(name))
+        handle: Any = stream if stream is not None else sys.stdin
+        return os.fstat(handle.fileno())
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def write_output(path: Path | str, text: str) -> None:
