@@ -33,7 +33,9 @@ def rule_base_for(rules: str | os.PathLike[str] | None = None) -> tuple[RuleBase
     return found
 
 
-def _names(what: str, given: Iterable[str]) -> list[str]:
+def _names(what: str, given: Iterable[str] | None) -> list[str]:
+    if given is None:
+        return []
     if isinstance(given, str | bytes):
         raise TypeError(f"{what} must be a list of names, not a single string")
     names = list(given)
@@ -45,9 +47,9 @@ def _names(what: str, given: Iterable[str]) -> list[str]:
 
 def screen(
     *,
-    conditions: Iterable[str] = (),
-    types: Iterable[str] = (),
-    regions: Iterable[str] = (),
+    conditions: Iterable[str] | None = (),
+    types: Iterable[str] | None = (),
+    regions: Iterable[str] | None = (),
     setting: str | None = None,
     rules: str | os.PathLike[str] | None = None,
     patient: str | None = None,
@@ -56,7 +58,8 @@ def screen(
     """Screen a patient given by the names the command line takes.
 
     `conditions` are ids, names or plain words, optionally with a site ("skin wound@lumbar");
-    `types` and `regions` default to all of them; `setting` ("home", "clinic") to not given;
+    `types` and `regions` default to all of them; None for any of the three means its
+    default (no conditions; all types; all regions); `setting` ("home", "clinic") to not given;
     `rules` to the bundled rule base; `patient` and `screener` are labels for the record, as
     `--patient` and `--screener`. Returns the Screening, its record stamped with the time
     (SOURCE_DATE_EPOCH when set) like `check`'s (`.overall`, `.results`, `.to_document()`).

@@ -62,6 +62,13 @@ NAMES_HELP = (
 )
 
 
+def _say_error(message: str) -> None:
+    """Write one message line to stderr as Python set it up (not as click re-wraps it), so a
+    stderr that cannot show Unicode degrades to ASCII like stdout (see _prepare_streams)."""
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
 def _click() -> Any:
     """click's exceptions: vendored inside newer typer, a dependency of older ones."""
     import importlib
@@ -87,10 +94,10 @@ class _Group(TyperGroup):
             if type(error).__name__ == "NoArgsIsHelpError":
                 typer.echo(error.format_message())
                 sys.exit(ExitCode.BAD_INPUT)
-            typer.echo(f"massage-screen: error: {one_line(usage_message(error))}", err=True)
+            _say_error(f"massage-screen: error: {one_line(usage_message(error))}")
             sys.exit(ExitCode.BAD_INPUT if error.exit_code == 2 else error.exit_code)
         except typer.Abort:
-            typer.echo("\nmassage-screen: interrupted", err=True)
+            _say_error("\nmassage-screen: interrupted")
             sys.exit(ExitCode.INTERRUPTED)
         sys.exit(code if isinstance(code, int) else 0)
 
@@ -258,7 +265,7 @@ def output_format_for(output: Path | None, output_format: OutputFormat | None) -
 
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
-    typer.echo(f"massage-screen: error: {one_line(message)}", err=True)
+    _say_error(f"massage-screen: error: {one_line(message)}")
     raise typer.Exit(code)
 
 
@@ -286,13 +293,12 @@ def _load(rules: Path | None, *, compiled: bool) -> RuleBase:
         if not isinstance(error, RuleBaseError):
             raise
         count = len(error.problems)
-        typer.echo(
+        _say_error(
             f"massage-screen: error: the rule base is invalid ({count} problem"
-            f"{'s' if count != 1 else ''}):",
-            err=True,
+            f"{'s' if count != 1 else ''}):"
         )
         for problem in error.problems:
-            typer.echo(escaped(str(problem)), err=True)
+            _say_error(escaped(str(problem)))
         raise typer.Exit(ExitCode.INVALID_RULE_BASE) from None
 
 
@@ -320,10 +326,10 @@ def emit(text: str, output: Path | None, *, quiet: bool = False) -> None:
         _fail(f"cannot write {output}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
     except Terminated as stop:
         shown_output = escaped(str(output))
-        typer.echo(f"massage-screen: {stop} while writing {shown_output}; not written", err=True)
+        _say_error(f"massage-screen: {stop} while writing {shown_output}; not written")
         raise typer.Exit(128 + stop.signum) from None
     if not quiet:
-        typer.echo(f"massage-screen: wrote {escaped(str(output))}", err=True)
+        _say_error(f"massage-screen: wrote {escaped(str(output))}")
 
 
 def stamped(screening: Screening, patient: str | None, screener: str | None) -> Screening:
@@ -463,8 +469,7 @@ def main_options(
             callback=_completion(install=True),
             is_eager=True,
             expose_value=False,
-            help="Install completion for SHELL (bash, zsh or fish; auto: the shell this "
-            "runs in).",
+            help="Install completion for SHELL (bash, zsh or fish; auto: the shell this runs in).",
         ),
     ] = None,
     show_completion: Annotated[
@@ -569,7 +574,7 @@ def list_names(
     rule_base = load(rules)
     found = listing.search(listing.rows(rule_base, what), query or "")
     if not found:
-        typer.echo(f'massage-screen: no {what.value} match "{shown(query or "")}"', err=True)
+        _say_error(f'massage-screen: no {what.value} match "{shown(query or "")}"')
     terminal = sys.stdout.isatty()
     chosen = list_format or (ListFormat.TABLE if terminal else ListFormat.TSV)
     if chosen is ListFormat.JSON:
@@ -687,15 +692,14 @@ def validate(rules: RulesOption = None) -> None:
         problems = check_case(rule_base, case, names)
         if problems:
             failures += 1
-            typer.echo(failure_line(case, problems), err=True)
+            _say_error(failure_line(case, problems))
     if failures:
         raise typer.Exit(ExitCode.INVALID_RULE_BASE)
     uncovered = rules_without_case(rule_base)
     if uncovered:
-        typer.echo(
+        _say_error(
             f"massage-screen: warning: {len(uncovered)} rules are named in no case's fires "
-            f"(first: {uncovered[0]})",
-            err=True,
+            f"(first: {uncovered[0]})"
         )
     citations = sum(len(r.citations) for r in rule_base.rules)
     typer.echo(
@@ -763,7 +767,7 @@ def batch(
         shown += 1
         if shown <= 10:
             message = one_line(f"{input_file}:{bad.line}: {bad.message}")
-            typer.echo(f"massage-screen: error: {message}", err=True)
+            _say_error(f"massage-screen: error: {message}")
 
     try:
         summary = batching.screen_file(
@@ -785,9 +789,9 @@ def batch(
         where = "to standard output" if to_stdout(output) else escaped(str(output))
         _fail(f"cannot write {where}: {error.strerror or error}", ExitCode.CANNOT_WRITE)
     if shown > 10:
-        typer.echo(f"massage-screen: ... {shown - 10} more errors in the output", err=True)
+        _say_error(f"massage-screen: ... {shown - 10} more errors in the output")
     if not quiet:
-        typer.echo(f"massage-screen: {summary.describe()}", err=True)
+        _say_error(f"massage-screen: {summary.describe()}")
     if summary.errors:
         raise typer.Exit(ExitCode.BAD_INPUT)
     raise typer.Exit(VERDICT_EXIT[summary.worst.value])
@@ -880,10 +884,10 @@ def questionnaire(
         else:
             _offer_to_save(screening, answered, say, width, written)
     except (KeyboardInterrupt, EOFError):
-        typer.echo(f"\nmassage-screen: screening cancelled; {_what_was_saved(written)}", err=True)
+        _say_error(f"\nmassage-screen: screening cancelled; {_what_was_saved(written)}")
         raise typer.Exit(ExitCode.INTERRUPTED) from None
     except Terminated as stop:
-        typer.echo(f"\nmassage-screen: {stop}; {_what_was_saved(written)}", err=True)
+        _say_error(f"\nmassage-screen: {stop}; {_what_was_saved(written)}")
         raise typer.Exit(128 + stop.signum) from None
     raise typer.Exit(VERDICT_EXIT[screening.overall.value])
 
@@ -1076,20 +1080,19 @@ def main() -> None:
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else 0 if done.code is None else 1
     except KeyboardInterrupt:
-        typer.echo("\nmassage-screen: interrupted", err=True)
+        _say_error("\nmassage-screen: interrupted")
         code = ExitCode.INTERRUPTED
     except BrokenPipeError:
         _end_on_broken_pipe()
     except StdoutClosedError:
-        typer.echo("massage-screen: error: cannot write to standard output: it is closed", err=True)
+        _say_error("massage-screen: error: cannot write to standard output: it is closed")
         code = ExitCode.CANNOT_WRITE
     except Terminated as stop:
-        typer.echo(f"massage-screen: {stop}", err=True)
+        _say_error(f"massage-screen: {stop}")
         code = 128 + stop.signum
     except Exception as error:
-        typer.echo(
-            f"massage-screen: internal error: {type(error).__name__}: {one_line(str(error))}",
-            err=True,
+        _say_error(
+            f"massage-screen: internal error: {type(error).__name__}: {one_line(str(error))}"
         )
         code = ExitCode.INTERNAL_ERROR
     if sys.stdout is not stdout or _file_identity(1) not in (stdout_file, None):
