@@ -298,7 +298,7 @@ def _load(rules: Path | None, *, compiled: bool) -> RuleBase:
             f"{'s' if count != 1 else ''}):"
         )
         for problem in error.problems:
-            _say_error(escaped(str(problem)))
+            _say_error(one_line(str(problem)))
         raise typer.Exit(ExitCode.INVALID_RULE_BASE) from None
 
 

@@ -125,11 +125,20 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
+def _is_directory(path: Path) -> bool:
+    """As `loader.is_directory` (without importing the loader): False when it cannot be
+    looked at (a name too long, a permission denied)."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def rule_dirs(rules_dir: Path | None) -> tuple[Path, Path]:
     """The rule and seed directories `loader.load_rule_base(rules_dir)` would read."""
     rules_dir = rules_dir or default_rules_dir()
     seeds_dir = rules_dir.parent / "seeds"
-    if not seeds_dir.is_dir():
+    if not _is_directory(seeds_dir):
         seeds_dir = default_rules_dir().parent / "seeds"
     return rules_dir, seeds_dir
 

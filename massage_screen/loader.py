@@ -92,6 +92,16 @@ def default_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
+def is_directory(path: Path) -> bool:
+    """True when `path` is a directory; False also when it cannot be looked at at all (a name
+    too long for the file system, a permission denied on the way), where `Path.is_dir`
+    raises."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
 def load_rule_base(rules_dir: Path | None = None, seeds_dir: Path | None = None) -> RuleBase:
     """Load and validate the rule base in `rules_dir` (default: the bundled one).
 
@@ -102,7 +112,7 @@ def load_rule_base(rules_dir: Path | None = None, seeds_dir: Path | None = None)
     rules_dir = rules_dir or default_rules_dir()
     if seeds_dir is None:
         seeds_dir = rules_dir.parent / "seeds"
-        if not seeds_dir.is_dir():
+        if not is_directory(seeds_dir):
             seeds_dir = default_rules_dir().parent / "seeds"
     rule_base = _Loader(rules_dir, seeds_dir).load()
     if not rule_base.digest:
@@ -382,7 +392,7 @@ class _Loader:
     # loading --------------------------------------------------------------------------------
 
     def load(self) -> RuleBase:
-        if not self.rules_dir.is_dir():
+        if not is_directory(self.rules_dir):
             raise RuleBaseError(
                 [
                     Problem(
@@ -461,7 +471,7 @@ class _Loader:
         )
 
     def load_seed_index(self) -> None:
-        if self.seeds_dir.is_dir():
+        if is_directory(self.seeds_dir):
             self.seeds, errors = load_seeds(self.seeds_dir)
             for error in errors:
                 self.broken_seeds.add(error.path.name)

@@ -233,7 +233,7 @@ class TestBadRecords:
         result = run(str(source))
         assert (result.exit_code, result.stdout) == (2, "")
         assert result.stderr == (
-            'massage-screen: error: line 1: unknown CSV column "diagnosis"; '
+            f'massage-screen: error: {source}:1: unknown CSV column "diagnosis"; '
             "expected: id, conditions, types, regions, setting\n"
         )
 

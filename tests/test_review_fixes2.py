@@ -224,3 +224,20 @@ def test_an_ascii_stderr_gets_ascii(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.isascii(), done.stderr
     assert done.stderr.startswith(b'massage-screen: error: unknown condition "febrile-x"')
+
+
+def test_a_rules_path_too_long_for_the_file_system_is_3_not_1() -> None:
+    name = "x" * 100_000
+    done = script("check", "-c", "fever", "--rules", name)
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.decode().splitlines()
+    assert lines[0] == "massage-screen: error: the rule base is invalid (1 problem):"
+    assert len(lines) == 2 and len(lines[1]) <= 1001
+    assert b"Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("option", ["-o", "--format"])
+def test_a_huge_argument_gives_about_a_kilobyte_of_error(tmp_path: Path, option: str) -> None:
+    done = script("check", "-c", "fever", option, str(tmp_path / ("x" * 100_000)))
+    assert done.returncode in (2, 4)
+    assert done.stderr.count(b"\n") == 1 and len(done.stderr) < 1100
