@@ -1,4 +1,6 @@
-"""Defects found in review: each test failed before its fix."""
+"""Setting-only restrictions in the headline, sites that do or do not limit a verdict,
+suggestions that keep negations and diseases, "not sure" recorded as such, and errors that
+stay one bounded line."""
 
 from __future__ import annotations
 

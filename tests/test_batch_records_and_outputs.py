@@ -1,4 +1,4 @@
-"""Second review's fixes: batch output that is its own input, deep nesting, duplicate keys and
+"""Batch output that is its own input, deep nesting, duplicate keys and
 wrong-typed fields in batch records, messages, screen() with None, and an ASCII-only stderr.
 
 Every file here is made inside the test's own tmp_path."""
