@@ -5,7 +5,6 @@ answers file it saves the YAML block after it (set UPDATE_README=1 to rewrite bo
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -40,18 +39,28 @@ def waiting_for_a_line(child: Any) -> bool:
     return not termios.tcgetattr(child.child_fd)[3] & termios.ICANON
 
 
+def read_text(child: Any, timeout: float) -> str:
+    """What the program wrote within `timeout` seconds, escapes left out ("" if nothing)."""
+    try:
+        return str(ESCAPES.sub("", child.read_nonblocking(65536, timeout=timeout)))
+    except pexpect.TIMEOUT:
+        return ""
+
+
 def wait_for_prompt(child: Any) -> None:
     """Read until the program waits for the next answer: new text has appeared since the
-    last answer was echoed (so readline has returned from that one) and readline waits
-    again. Typing earlier would let the terminal echo the answer in the wrong place."""
+    last answer was echoed (so readline has returned from that one), readline waits again,
+    and the prompt has been read (nothing more comes for a moment). Typing earlier would
+    let the terminal echo the answer in the wrong place."""
     seen = bool(child.buffer.strip())
     child.buffer = ""
     deadline = time.monotonic() + TIMEOUT
     while not (seen and waiting_for_a_line(child)):
         if time.monotonic() > deadline:
             raise AssertionError("the questionnaire did not ask for the next answer")
-        with contextlib.suppress(pexpect.TIMEOUT):
-            seen |= bool(ESCAPES.sub("", child.read_nonblocking(65536, timeout=0.02)).strip())
+        seen |= bool(read_text(child, 0.02).strip())
+    while read_text(child, 0.05):
+        pass
 
 
 def run_session(answers: list[str], cwd: Path, cache_dir: Path) -> str:
@@ -81,7 +90,7 @@ def run_session(answers: list[str], cwd: Path, cache_dir: Path) -> str:
     for answer in answers:
         wait_for_prompt(child)
         child.sendline(answer)
-        child.expect_exact(answer + "\r\n")
+        child.expect_exact(answer + "\r\n")  # its echo
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus in (0, 10, 20), screen.getvalue()[-2000:]
