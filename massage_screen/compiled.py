@@ -27,7 +27,7 @@ from massage_screen import __version__
 from massage_screen.model import Case, RuleBase
 
 #: Bump when the pickled form changes in a way the tool's version would not show.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 MAGIC = b"massage-screen rule-base cache\n"
 CACHE_DIR_VARIABLE = "MASSAGE_SCREEN_CACHE_DIR"
 #: A cache file is a few hundred KB; anything far larger is not ours.

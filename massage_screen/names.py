@@ -363,13 +363,20 @@ class Names:
 
     @classmethod
     def of(cls, rule_base: RuleBase) -> Names:
-        return cls(
+        """The names of `rule_base`, built once per rule base and kept on it (so the compiled
+        cache, which pickles the rule base after its cases ran, stores them too)."""
+        names = rule_base.__dict__.get("_names")
+        if isinstance(names, cls):
+            return names
+        names = cls(
             Catalogue("condition", rule_base.conditions),
             Catalogue("massage type", rule_base.massage_types),
             Catalogue("region", rule_base.regions),
             Catalogue("setting", rule_base.settings),
             rule_base.ambiguities,
         )
+        object.__setattr__(rule_base, "_names", names)
+        return names
 
     def ambiguity(self, name: str) -> Ambiguity | None:
         """The ambiguous everyday term `name` names (term or alias), if any."""
