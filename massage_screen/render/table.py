@@ -30,10 +30,14 @@ _VERDICT_WIDTH = max(len(v) for v in ("allowed", "cautioned", "excluded"))
 
 def recording_console(*, width: int, color: bool) -> Console:
     """A console that records what is printed, for export as plain or ANSI-coloured text;
-    every table-like output (screenings, explanations, listings, audits) is printed on one."""
+    every table-like output (screenings, explanations, listings, audits) is printed on one.
+
+    The height is fixed: nothing printed here depends on it, and without it rich asks the
+    terminal for its size at every print."""
     return Console(
         record=True,
         width=width,
+        height=25,
         color_system="standard" if color else None,
         force_terminal=color,
         no_color=not color,
