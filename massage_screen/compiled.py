@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import pickle
 import stat
 import sys
 from collections.abc import Callable
@@ -52,6 +51,11 @@ def _sha256_constructor() -> Callable[..., Any]:
 
 
 _sha256 = _sha256_constructor()
+
+try:  # the C unpickler alone: importing `pickle` costs more than reading the cache
+    from _pickle import loads as _unpickle
+except ImportError:  # pragma: no cover - not CPython
+    from pickle import loads as _unpickle
 
 
 def load_validated(rules_dir: Path | None = None) -> RuleBase:
@@ -299,7 +303,7 @@ def read_cache(path: Path, key: bytes) -> RuleBase | None:
     if not data.startswith(header):
         return None
     try:
-        rule_base = pickle.loads(data[len(header) :])  # our own file, key checked
+        rule_base = _unpickle(data[len(header) :])  # our own file, key checked
     except Exception:
         return None
     return rule_base if isinstance(rule_base, RuleBase) else None
@@ -310,6 +314,8 @@ def write_cache(path: Path, key: bytes, rule_base: RuleBase) -> bool:
 
     Returns whether it was stored; failing to store is not an error.
     """
+    import pickle
+
     folder = path.parent
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
