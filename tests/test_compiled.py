@@ -55,6 +55,22 @@ def test_a_second_process_reads_the_cache(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert compiled.load_validated(MINIMAL) == first
 
 
+def test_the_cache_stores_the_names_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Resolving names needs every catalogue name normalised; that is done once, when the
+    rule base is built, and read back with it."""
+    from massage_screen.names import Names
+
+    first = compiled.load_validated(MINIMAL)
+    assert Names.of(first) is Names.of(first)
+    forget()
+    no_build(monkeypatch)
+    cached = compiled.load_validated(MINIMAL)
+    assert "_names" in cached.__dict__
+    names = Names.of(cached)
+    assert names == Names.of(load_rule_base(MINIMAL, SEEDS))
+    assert names.conditions.index == Names.of(load_rule_base(MINIMAL, SEEDS)).conditions.index
+
+
 def test_the_cached_rule_base_equals_the_loaded_one() -> None:
     loaded = load_rule_base()
     cached = compiled.load_validated()

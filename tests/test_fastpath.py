@@ -130,8 +130,8 @@ def test_both_paths_give_the_same_result(
 
 
 def test_a_plain_json_check_imports_nothing_it_does_not_need(tmp_path: Path) -> None:
-    """No rich, no YAML, no questionnaire, no pydantic (typer's option checks) once the rule
-    base is compiled."""
+    """No rich, no YAML, no questionnaire, no pydantic (typer's option checks), not even the
+    pickle module (the cache is read with the C unpickler) once the rule base is compiled."""
     listing = tmp_path / "modules.txt"
     program = (
         "import atexit, sys\n"
@@ -147,6 +147,13 @@ def test_a_plain_json_check_imports_nothing_it_does_not_need(tmp_path: Path) -> 
         )
         assert run.returncode == 20, run.stderr
     modules = set(listing.read_text(encoding="utf-8").split())
-    unwanted = {"rich", "yaml", "massage_screen.questionnaire", "massage_screen.loader", "pydantic"}
+    unwanted = {
+        "rich",
+        "yaml",
+        "massage_screen.questionnaire",
+        "massage_screen.loader",
+        "pydantic",
+        "pickle",
+    }
     assert modules & unwanted == set()
     assert "massage_screen.compiled" in modules
