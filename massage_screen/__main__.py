@@ -1,5 +1,5 @@
 """python -m massage_screen"""
 
-from massage_screen.cli import main
+from massage_screen.entry import main
 
 main()

@@ -2,11 +2,12 @@
 
 Typer checks every non-flag option through a pydantic adapter, and importing pydantic costs
 more than the whole screening. For a `check` command line made only of the options below,
-each given in one of click's plain forms, this module parses it and calls the very same
-`cli.check` function typer would call; anything else (help, an unknown or repeated single
-option, a value that looks like an option, an empty variable...) returns None and typer
-parses it as usual, so every error message still comes from one place. The tests check that
-this table matches `cli.check`'s options and that both paths give the same output.
+each given in one of click's plain forms, this module parses it, and the console script
+(`entry.main`) calls `run.check`, the very function typer's `check` calls, without importing
+typer at all; anything else (help, an unknown or repeated single option, a value that looks
+like an option, an empty variable...) returns None and typer parses it as usual, so every
+error message still comes from one place. The tests check that
+this table matches the options of `cli.check` and that both paths give the same output.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _BY_NAME = {name: param for param, (names, _, _) in OPTIONS.items() for name in 
 
 
 def parse_check(argv: list[str]) -> dict[str, Any] | None:
-    """Keyword arguments for `cli.check` from `argv` (without the program name), or None when
+    """Keyword arguments for `run.check` from `argv` (without the program name), or None when
     `argv` is not a plain `check` command line this parser fully understands."""
     if not argv or argv[0] != "check":
         return None
@@ -98,19 +99,16 @@ def parse_check(argv: list[str]) -> dict[str, Any] | None:
 
 
 def run_check(argv: list[str]) -> None:
-    """Run `check` without typer's parsing when `argv` allows it: exits (SystemExit) with the
+    """Run `check` without typer when `argv` allows it: exits (SystemExit) with the
     command's code; returns when the command line must go through typer."""
     arguments = parse_check(argv)
     if arguments is None:
         return
     import sys
 
-    import typer
-
-    from massage_screen.cli import check
+    from massage_screen.run import CommandExit, check
 
     try:
         check(**arguments)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    sys.exit(0)
+    except CommandExit as done:
+        sys.exit(done.code)

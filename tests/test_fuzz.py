@@ -51,15 +51,16 @@ BUNDLED = load_rule_base()
 def _load_once() -> Any:
     """The command-line runs reuse one loaded minimal rule base (loading is not what is
     fuzzed there; test_the_rule_loader fuzzes it)."""
-    from massage_screen import cli
+    from massage_screen import cli, run
 
-    real = cli.load
+    real = run.load
 
     def load(rules: Path | None) -> RuleBase:
         return MINIMAL_BASE if rules == MINIMAL else real(rules)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cli, "load", load)
+        patch.setattr(run, "load", load)  # `check` runs from `run`
         yield
 
 
