@@ -39,6 +39,7 @@ from massage_screen.run import (
     output_format_for,
     report,
     stamped,
+    stdout_layout,
     to_stdout,
 )
 from massage_screen.run import (
@@ -238,7 +239,7 @@ SettingOption = Annotated[
     ),
 ]
 
-#: the format a file name asks for, by extension
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"massage-screen {__version__}")
@@ -394,13 +395,8 @@ def list_names(
     elif chosen is ListFormat.TSV:
         text = listing.render_tsv(found, what)
     else:
-        text = listing.render_table(
-            found,
-            what,
-            rule_base,
-            color=terminal and _color_wanted(sys.stdout),
-            width=shutil.get_terminal_size((100, 24)).columns if terminal else 100,
-        )
+        color, width = stdout_layout(terminal)
+        text = listing.render_table(found, what, rule_base, color=color, width=width)
     sys.stdout.write(text)
 
 
@@ -442,12 +438,8 @@ def explain_name(
     elif chosen is OutputFormat.MARKDOWN:
         text = explaining.render_markdown(explanations)
     else:
-        terminal = sys.stdout.isatty()
-        text = explaining.render_table(
-            explanations,
-            color=terminal and _color_wanted(sys.stdout),
-            width=shutil.get_terminal_size((100, 24)).columns if terminal else 100,
-        )
+        color, width = stdout_layout(sys.stdout.isatty())
+        text = explaining.render_table(explanations, color=color, width=width)
     sys.stdout.write(text)
 
 
@@ -479,8 +471,7 @@ def show_source(
         article, line = parse_location(articles, location)
     except InputError as error:
         _fail(str(error), ExitCode.BAD_INPUT)
-    terminal = sys.stdout.isatty()
-    width = shutil.get_terminal_size((100, 24)).columns if terminal else 100
+    _, width = stdout_layout(sys.stdout.isatty())
     sys.stdout.write(render_article(article, line, width))
 
 

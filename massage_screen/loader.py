@@ -554,17 +554,7 @@ class _Loader:
             self.check_refs(file, what, node, "regions", word_regions, regions, "region")
             source = record.get("source")
             if source is not None:
-                source = source.removeprefix("seeds/")
-                if source not in self.seeds:
-                    if source not in self.broken_seeds:
-                        self.problem(
-                            file,
-                            node,
-                            f'{what}: unknown source "{source}" (not in seeds/)',
-                            "unknown-source",
-                            "source",
-                        )
-                    source = None
+                source = self.seed_name(file, node, what, source)
             citations = self.citations(file, record)
             for cite, citation in zip(record.get("citations", ()), citations, strict=False):
                 if source is not None and citation.source != f"seeds/{source}":
@@ -582,6 +572,22 @@ class _Loader:
             self.words[word_id] = RegionWord(word_id, word, source, word_regions, citations)
 
     # citations ------------------------------------------------------------------------------
+
+    def seed_name(self, file: str, node: Any, what: str, source: str) -> str | None:
+        """The seed file a `source` field names ("seeds/" optional), or None after reporting
+        it unknown (a seed that could not be read was reported already)."""
+        name = source.removeprefix("seeds/")
+        if name in self.seeds:
+            return name
+        if name not in self.broken_seeds:
+            self.problem(
+                file,
+                node,
+                f'{what}: unknown source "{name}" (not in seeds/)',
+                "unknown-source",
+                "source",
+            )
+        return None
 
     def citations(self, file: str, record: Record) -> tuple[Citation, ...]:
         value = record.get("citations")
@@ -606,18 +612,10 @@ class _Loader:
         source, quote = record.get("source"), record.get("quote")
         if source is None or quote is None:
             return None
-        source = source.removeprefix("seeds/")
-        seed = self.seeds.get(source)
-        if seed is None:
-            if source not in self.broken_seeds:
-                self.problem(
-                    file,
-                    node,
-                    f'{what}: unknown source "{source}" (not in seeds/)',
-                    "unknown-source",
-                    "source",
-                )
+        source = self.seed_name(file, node, what, source)
+        if source is None:
             return None
+        seed = self.seeds[source]
         lines = seed.find(quote)
         if lines is None:
             self.problem(

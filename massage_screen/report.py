@@ -564,45 +564,33 @@ def _entry(entry: Entry) -> dict[str, str]:
     return {"id": entry.id, "label": entry.label}
 
 
+def _cells_by_verdict(
+    restrictions: Iterable[Restriction | SettingRestriction],
+) -> dict[str, list[str]]:
+    """The "type/region" keys of the restricted cells, per restricting verdict."""
+    chosen = tuple(restrictions)
+    return {
+        verdict.value: [c.key for r in chosen if r.verdict is verdict for c in r.cells]
+        for verdict in RESTRICTIONS
+    }
+
+
 def headline_document(line: Headline) -> dict[str, Any]:
+    restrictions = line.restrictions
     return {
         "counts": {verdict.value: count for verdict, count in line.counts},
-        "for_everyone": {
-            verdict.value: [
-                c.key
-                for r in line.restrictions
-                if r.condition is None and r.verdict is verdict
-                for c in r.cells
-            ]
-            for verdict in RESTRICTIONS
-        },
+        "for_everyone": _cells_by_verdict(r for r in restrictions if r.condition is None),
         "for_conditions": [
             {
                 "condition": condition.id,
-                **{
-                    verdict.value: [
-                        c.key
-                        for r in line.restrictions
-                        if r.condition == condition and r.verdict is verdict
-                        for c in r.cells
-                    ]
-                    for verdict in RESTRICTIONS
-                },
+                **_cells_by_verdict(r for r in restrictions if r.condition == condition),
             }
-            for condition in dict.fromkeys(r.condition for r in line.restrictions if r.condition)
+            for condition in dict.fromkeys(r.condition for r in restrictions if r.condition)
         ],
         "if_setting": [
             {
                 "setting": setting.id,
-                **{
-                    verdict.value: [
-                        c.key
-                        for r in line.if_setting
-                        if r.setting == setting and r.verdict is verdict
-                        for c in r.cells
-                    ]
-                    for verdict in RESTRICTIONS
-                },
+                **_cells_by_verdict(r for r in line.if_setting if r.setting == setting),
             }
             for setting in dict.fromkeys(r.setting for r in line.if_setting)
         ],

@@ -32,6 +32,7 @@ class CommandExit(Exception):
         super().__init__(code)
         self.code = code
 
+
 class ExitCode(IntEnum):
     """Documented exit codes (see README, "Exit codes")."""
 
@@ -51,6 +52,7 @@ VERDICT_EXIT = {
     "cautioned": ExitCode.CAUTIONED,
     "excluded": ExitCode.EXCLUDED,
 }
+
 
 def _say_error(message: str) -> None:
     """Write one message line to stderr as Python set it up (not as click re-wraps it), so a
@@ -129,6 +131,14 @@ def _color_wanted(stream: object) -> bool:
     )
 
 
+def stdout_layout(to_terminal: bool) -> tuple[bool, int]:
+    """(colour, width) for text printed to stdout: the terminal's when `to_terminal`, else
+    plain at 100 columns (files, pipes)."""
+    if not to_terminal:
+        return False, 100
+    return _color_wanted(sys.stdout), shutil.get_terminal_size((100, 24)).columns
+
+
 def emit(text: str, output: Path | None, *, quiet: bool = False) -> None:
     """Print `text` to stdout (no output, or "-"), or write it to the file `output` (see
     files.write_output: regular files atomically, links followed, devices written to)."""
@@ -173,8 +183,7 @@ def report(
     given), then exit with the code of its overall verdict."""
     stdout_is_terminal = to_stdout(output) and sys.stdout.isatty()
     output_format = output_format_for(output, output_format)
-    color = stdout_is_terminal and _color_wanted(sys.stdout)
-    width = shutil.get_terminal_size((100, 24)).columns if stdout_is_terminal else 100
+    color, width = stdout_layout(stdout_is_terminal)
     text = render_report(screening, output_format, color=color, width=width, why_rules=why_rules)
     emit(_ascii_json_if_needed(text, output_format, output), output, quiet=quiet)
     raise CommandExit(VERDICT_EXIT[screening.overall.value])
@@ -238,6 +247,7 @@ def render_report(
             checked, color=color, width=width, disclaimer=report_outline.disclaimer
         )
     )
+
 
 def check(
     condition: list[str] | None = None,
